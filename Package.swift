@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "SynQ",
+    products: [
+        .executable(name: "synq", targets: ["synq"]),
+        .library(name: "QuantumKit", targets: ["QuantumKit"]),
+        .library(name: "SynQLanguage", targets: ["SynQLanguage"]),
+        .library(name: "JupyterProtocol", targets: ["JupyterProtocol"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "Support"),
+        .target(name: "QuantumKit", swiftSettings: optimise),
+        .target(name: "SynQLanguage", dependencies: ["QuantumKit", "Support"]),
+        .target(name: "SynQDisplay", dependencies: ["QuantumKit"]),
+        .target(name: "JupyterProtocol", dependencies: ["CZeroMQ", "CCrypto", "Support"]),
+        .target(name: "SynQKernel", dependencies: ["JupyterProtocol", "SynQLanguage", "SynQDisplay", "QuantumKit", "Support"]),
+        .executableTarget(name: "synq", dependencies: ["SynQKernel", "SynQLanguage", "QuantumKit", "Support"]),
+        .testTarget(name: "QuantumKitTests", dependencies: ["QuantumKit"]),
+        .testTarget(name: "SynQLanguageTests", dependencies: ["SynQLanguage"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "Support"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,256 @@
+import CZeroMQ
+import Glibc
+import Support
+import Synchronization
+
+/// The kernel process's server: binds the five channels from a connection file and runs one
+/// owner thread per socket. Shell requests (and stdin) are served on the calling thread, which
+/// should have a large stack; control, heartbeat and IOPub have their own threads.
+public final class KernelServer {
+    public let handler: KernelHandler
+    let info: ConnectionInfo
+    let codec: WireCodec
+    public let session = Message.newID()
+    let shell: ZMQSocket, control: ZMQSocket, stdinSocket: ZMQSocket, heartbeat: ZMQSocket, iopubSocket: ZMQSocket
+    let iopub: IOPubChannel
+    public let history: HistoryStore
+    private var executionCount = 0
+    private let interruptRequested = Atomic<Bool>(false)
+    private let shuttingDown = Atomic<Bool>(false)
+    static let maxMessageSize: Int64 = 64 << 20
+
+    public init(connectionFile: String, handler: KernelHandler, historyPath: String = HistoryStore.defaultPath()) throws {
+        guard let f = fopen(connectionFile, "r") else { throw ConfigurationError("cannot read the connection file \(connectionFile)") }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n <= 0 { break }
+            bytes += buffer[0..<n]
+        }
+        fclose(f)
+        info = try ConnectionInfo(json: try JSON.parse(bytes))
+        codec = WireCodec(key: info.key)
+        self.handler = handler
+        shell = try ZMQSocket(.router)
+        control = try ZMQSocket(.router)
+        stdinSocket = try ZMQSocket(.router)
+        heartbeat = try ZMQSocket(.rep)
+        iopubSocket = try ZMQSocket(.xpub)
+        for s in [shell, control, stdinSocket] {
+            s.setOption(ZMQ_MAXMSGSIZE, KernelServer.maxMessageSize)
+            s.setOption(ZMQ_ROUTER_HANDOVER, Int32(1))
+        }
+        iopubSocket.setOption(ZMQ_SNDHWM, Int32(0))
+        iopubSocket.setOption(ZMQ_XPUB_VERBOSE, Int32(1))
+        try shell.bind(info.endpoint(info.shellPort))
+        try control.bind(info.endpoint(info.controlPort))
+        try stdinSocket.bind(info.endpoint(info.stdinPort))
+        try heartbeat.bind(info.endpoint(info.hbPort))
+        try iopubSocket.bind(info.endpoint(info.iopubPort))
+        iopub = IOPubChannel(socket: iopubSocket, codec: codec, session: session)
+        history = HistoryStore(path: historyPath)
+    }
+
+    /// Serves until shutdown. Call it on a thread with a large stack: cells run here.
+    public func run() -> Never {
+        Threads.start { [iopub] in iopub.run() }
+        Threads.start { [heartbeat] in
+            while let frames = try? heartbeat.receive() { try? heartbeat.send(frames) }
+        }
+        Threads.start { [self] in serveControl() }
+        publish("status", ["execution_state": .string("starting")], parent: nil)
+        while true {
+            guard let frames = try? shell.receive() else { continue }
+            guard let message = decode(frames, channel: "shell") else { continue }
+            dispatchShell(message)
+        }
+    }
+
+    /// Sets the interrupt flag and tells the handler (safe from a signal handler: both are atomic stores).
+    public func requestInterrupt() {
+        interruptRequested.store(true, ordering: .relaxed)
+        handler.interrupt()
+    }
+
+    func decode(_ frames: [[UInt8]], channel: String) -> Message? {
+        do {
+            return try codec.decode(frames)
+        } catch {
+            log("dropped a \(channel) message: \(error)")
+            return nil
+        }
+    }
+
+    func send(_ socket: ZMQSocket, _ message: Message) {
+        do { try socket.send(codec.encode(message)) } catch { log("send failed: \(error)") }
+    }
+
+    func publish(_ type: String, _ content: JSONObject, parent: Message?) {
+        iopub.publish(Message.make(type, content, parent: parent, session: session, identities: [Array(type.utf8)]))
+    }
+
+    func reply(_ socket: ZMQSocket, _ type: String, _ content: JSONObject, to request: Message, metadata: JSONObject = [:]) {
+        send(socket, Message.make(type, content, parent: request, session: session, metadata: metadata))
+    }
+
+    // MARK: - shell
+
+    func dispatchShell(_ request: Message) {
+        publish("status", ["execution_state": .string("busy")], parent: request)
+        defer {
+            iopub.flush()
+            publish("status", ["execution_state": .string("idle")], parent: request)
+        }
+        let content = request.content
+        switch request.type {
+        case "execute_request":
+            if execute(request) == false && (content["stop_on_error"]?.bool ?? true) {
+                abortQueuedExecutions()
+            }
+        case "kernel_info_request":
+            reply(shell, "kernel_info_reply", kernelInfoReply(), to: request)
+        case "complete_request":
+            reply(shell, "complete_reply", handler.complete(code: content["code"]?.string ?? "", cursor: content["cursor_pos"]?.int ?? 0), to: request)
+        case "inspect_request":
+            reply(shell, "inspect_reply", handler.inspect(code: content["code"]?.string ?? "", cursor: content["cursor_pos"]?.int ?? 0,
+                                                         detail: content["detail_level"]?.int ?? 0), to: request)
+        case "is_complete_request":
+            reply(shell, "is_complete_reply", handler.isComplete(code: content["code"]?.string ?? ""), to: request)
+        case "history_request":
+            reply(shell, "history_reply", history.reply(content), to: request)
+        case "comm_info_request":
+            reply(shell, "comm_info_reply", ["status": .string("ok"), "comms": .object([:])], to: request)
+        case "comm_open":
+            // no comm targets are registered: close it, as the protocol asks
+            let id = content["comm_id"] ?? .string("")
+            publish("comm_close", ["comm_id": id, "data": .object([:])], parent: request)
+        case "comm_msg", "comm_close":
+            break
+        case "shutdown_request":
+            shutdown(request, on: shell)
+        default:
+            log("unsupported shell message type \(request.type)")
+        }
+    }
+
+    func kernelInfoReply() -> JSONObject {
+        var content = handler.kernelInfo
+        content["status"] = .string("ok")
+        content["protocol_version"] = .string(Message.protocolVersion)
+        return content
+    }
+
+    /// Runs an execute_request; false when the cell failed.
+    func execute(_ request: Message) -> Bool {
+        let c = request.content
+        guard case .string(let code)? = c["code"] else {
+            reply(shell, "execute_reply", ["status": .string("error"), "ename": .string("BadRequest"),
+                                           "evalue": .string("execute_request without code"), "traceback": .array([]),
+                                           "execution_count": .int(executionCount)], to: request)
+            return false
+        }
+        let silent = c["silent"]?.bool ?? false
+        let store = (c["store_history"]?.bool ?? !silent) && !silent
+        let expressions = (c["user_expressions"]?.object?.pairs ?? []).compactMap { k, v in v.string.map { (k, $0) } }
+        let req = ExecuteRequest(code: code, silent: silent, storeHistory: store, userExpressions: expressions,
+                                 allowStdin: c["allow_stdin"]?.bool ?? false, stopOnError: c["stop_on_error"]?.bool ?? true)
+        if store { executionCount += 1 }
+        let count = executionCount
+        if !silent { publish("execute_input", ["code": .string(code), "execution_count": .int(count)], parent: request) }
+        interruptRequested.store(false, ordering: .relaxed)
+        let context = ExecutionContext(executionCount: count, request: req, parent: request, server: self)
+        let outcome = handler.execute(req, context: context)
+        iopub.flush()
+        var replyContent: JSONObject = ["execution_count": .int(count)]
+        var ok = true
+        var resultText: String? = nil
+        switch outcome {
+        case .ok(let result, let payload):
+            if let result, !silent {
+                publish("execute_result", ["execution_count": .int(count), "data": .object(result.data),
+                                           "metadata": .object(result.metadata)], parent: request)
+                resultText = result.data["text/plain"]?.string
+            }
+            replyContent["status"] = .string("ok")
+            replyContent["payload"] = .array(payload)
+            var values = JSONObject()
+            for (name, expression) in expressions { values[name] = .object(handler.evaluate(expression: expression)) }
+            replyContent["user_expressions"] = .object(values)
+        case .error(let ename, let evalue, let traceback):
+            ok = false
+            if !silent {
+                publish("error", ["ename": .string(ename), "evalue": .string(evalue), "traceback": .array(traceback.map { .string($0) })], parent: request)
+            }
+            replyContent["status"] = .string("error")
+            replyContent["ename"] = .string(ename)
+            replyContent["evalue"] = .string(evalue)
+            replyContent["traceback"] = .array(traceback.map { .string($0) })
+        }
+        if store { history.append(line: count, input: code, output: resultText) }
+        iopub.flush()
+        reply(shell, "execute_reply", replyContent, to: request, metadata: ["status": replyContent["status"]!])
+        return ok
+    }
+
+    /// After a failed cell with stop_on_error, every execute_request already waiting is answered
+    /// with an error reply and not run.
+    func abortQueuedExecutions() {
+        while let frames = try? shell.receive(timeoutMs: 0) {
+            guard let message = decode(frames, channel: "shell") else { continue }
+            guard message.type == "execute_request" else { dispatchShell(message); continue }
+            publish("status", ["execution_state": .string("busy")], parent: message)
+            reply(shell, "execute_reply", ["status": .string("error"), "ename": .string("ExecutionAborted"),
+                                           "evalue": .string("not run because an earlier cell failed"),
+                                           "traceback": .array([]), "execution_count": .int(executionCount)],
+                  to: message, metadata: ["status": .string("error")])
+            publish("status", ["execution_state": .string("idle")], parent: message)
+        }
+    }
+
+    // MARK: - stdin
+
+    func requestInput(prompt: String, password: Bool, parent: Message) throws -> String {
+        iopub.flush()
+        let request = Message.make("input_request", ["prompt": .string(prompt), "password": .bool(password)],
+                                   parent: parent, session: session, identities: parent.identities)
+        send(stdinSocket, request)
+        while true {
+            if interruptRequested.load(ordering: .relaxed) { throw InputError.interrupted }
+            guard let frames = try stdinSocket.receive(timeoutMs: 50) else { continue }
+            guard let reply = decode(frames, channel: "stdin") else { continue }
+            if reply.type == "input_reply" { return reply.content["value"]?.string ?? "" }
+        }
+    }
+
+    // MARK: - control
+
+    func serveControl() {
+        while true {
+            guard let frames = try? control.receive() else { continue }
+            guard let request = decode(frames, channel: "control") else { continue }
+            switch request.type {
+            case "kernel_info_request":
+                reply(control, "kernel_info_reply", kernelInfoReply(), to: request)
+            case "interrupt_request":
+                requestInterrupt()
+                reply(control, "interrupt_reply", ["status": .string("ok")], to: request)
+            case "shutdown_request":
+                shutdown(request, on: control)
+            default:
+                log("unsupported control message type \(request.type)")
+            }
+        }
+    }
+
+    func shutdown(_ request: Message, on socket: ZMQSocket) {
+        let restart = request.content["restart"]?.bool ?? false
+        reply(socket, "shutdown_reply", ["status": .string("ok"), "restart": .bool(restart)], to: request)
+        guard !shuttingDown.exchange(true, ordering: .relaxed) else { return }
+        requestInterrupt()
+        publish("status", ["execution_state": .string("idle")], parent: request)
+        iopub.drain(timeout: 1)
+        usleep(50_000)
+        exit(0)
+    }
+}

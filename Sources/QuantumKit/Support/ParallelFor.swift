@@ -1,0 +1,64 @@
+import Glibc
+import Dispatch
+
+/// Static-chunk parallel loops over a state, used above a size threshold where threads pay off.
+public enum ParallelFor {
+    /// Threads to use; `1` keeps everything on the calling thread.
+    nonisolated(unsafe) public static var threads: Int = defaultThreads()
+    /// Below this many loop items a single thread is faster.
+    public static let threshold = 1 << 14
+
+    static func defaultThreads() -> Int {
+        var cpus = 0
+        for line in (try? String(decoding: readAll("/proc/cpuinfo"), as: UTF8.self).split(separator: "\n")) ?? [] where line.hasPrefix("processor") {
+            cpus += 1
+        }
+        return max(1, cpus)
+    }
+
+    /// Runs `body(start, end)` over `0..<count` in as many chunks as threads.
+    @inline(__always)
+    public static func run(_ count: Int, _ body: (Int, Int) -> Void) {
+        let t = threads
+        if t <= 1 || count < threshold {
+            body(0, count)
+            return
+        }
+        let chunk = (count + t - 1) / t
+        DispatchQueue.concurrentPerform(iterations: t) { k in
+            let start = k * chunk
+            let end = min(count, start + chunk)
+            if start < end { body(start, end) }
+        }
+    }
+
+    /// A parallel sum of `body(start, end)` over chunks.
+    public static func sum(_ count: Int, _ body: (Int, Int) -> Double) -> Double {
+        let t = threads
+        if t <= 1 || count < threshold { return body(0, count) }
+        let chunk = (count + t - 1) / t
+        var partial = [Double](repeating: 0, count: t)
+        partial.withUnsafeMutableBufferPointer { parts in
+            let base = parts.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: t) { k in
+                let start = k * chunk
+                let end = min(count, start + chunk)
+                base[k] = start < end ? body(start, end) : 0
+            }
+        }
+        return partial.reduce(0, +)
+    }
+}
+
+func readAll(_ path: String) throws -> [UInt8] {
+    guard let f = fopen(path, "r") else { return [] }
+    defer { fclose(f) }
+    var out: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, f)
+        if n <= 0 { break }
+        out.append(contentsOf: buffer[0..<n])
+    }
+    return out
+}

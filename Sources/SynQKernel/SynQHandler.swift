@@ -1,0 +1,103 @@
+import Glibc
+import JupyterProtocol
+import QuantumKit
+import Support
+import SynQLanguage
+
+/// SynQ's answers to the Jupyter requests: cells run through one persistent Session.
+public final class SynQHandler: KernelHandler {
+    let session: Session
+    let output = CellOutput()
+    lazy var magics = Magics(handler: self)
+
+    public init() {
+        session = Session(output: output)
+        session.showHelp = { [output] text in output.pager.append(text) }
+        session.readInput = { [output] prompt in
+            guard let context = output.context else { throw SynQError("E011", "IOError", "input() is not available here") }
+            do { return try context.input(prompt: prompt) } catch let e as InputError {
+                if case .interrupted = e { throw SynQError.interrupted() }
+                throw SynQError("E011", "IOError", "input() is not available: \(e.description)")
+            }
+        }
+    }
+
+    public var kernelInfo: JSONObject { KernelInfo.reply }
+
+    public func interrupt() { session.interrupt.cancel() }
+
+    public func execute(_ request: ExecuteRequest, context: ExecutionContext) -> ExecuteOutcome {
+        output.context = context
+        output.pager = []
+        defer { output.context = nil }
+        do {
+            let value = try magics.run(request.code, cellName: "cell[\(context.executionCount)]")
+            let payload: [JSON] = output.pager.isEmpty ? [] : [.object([
+                "source": .string("page"), "data": .object(["text/plain": .string(output.pager.joined(separator: "\n\n"))]), "start": .int(0),
+            ])]
+            if let value, !request.silent {
+                if case .none = value { return .ok(result: nil, payload: payload) }
+                return .ok(result: (RichOutput.bundle(value), [:]), payload: payload)
+            }
+            return .ok(result: nil, payload: payload)
+        } catch {
+            return Tracebacks.outcome(for: error)
+        }
+    }
+
+    public func evaluate(expression: String) -> JSONObject {
+        do {
+            let value = try session.execute(expression, name: "user_expression") ?? .none
+            return ["status": .string("ok"), "data": .object(RichOutput.bundle(value)), "metadata": .object([:])]
+        } catch {
+            if case .error(let ename, let evalue, let traceback) = Tracebacks.outcome(for: error) {
+                return ["status": .string("error"), "ename": .string(ename), "evalue": .string(evalue), "traceback": .array(traceback.map { .string($0) })]
+            }
+            return ["status": .string("error")]
+        }
+    }
+
+    public func complete(code: String, cursor: Int) -> JSONObject {
+        let (matches, start, end) = magics.complete(code, cursor: cursor) ?? session.complete(code, cursor: cursor)
+        return ["status": .string("ok"), "matches": .array(matches.map { .string($0) }),
+                "cursor_start": .int(start), "cursor_end": .int(end), "metadata": .object([:])]
+    }
+
+    public func inspect(code: String, cursor: Int, detail: Int) -> JSONObject {
+        guard let text = session.inspect(code, cursor: cursor, detail: detail) else {
+            return ["status": .string("ok"), "found": .bool(false), "data": .object([:]), "metadata": .object([:])]
+        }
+        return ["status": .string("ok"), "found": .bool(true), "data": .object(["text/plain": .string(text)]), "metadata": .object([:])]
+    }
+
+    public func isComplete(code: String) -> JSONObject {
+        if code.hasPrefix("%%") { return ["status": .string("complete")] }
+        let body = code.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.trimmingPrefixSpaces().hasPrefix("%") ? "" : String($0) }.joined(separator: "\n")
+        switch Parser.isComplete(body) {
+        case .complete: return ["status": .string("complete")]
+        case .incomplete(let indent): return ["status": .string("incomplete"), "indent": .string(indent)]
+        case .invalid: return ["status": .string("invalid")]
+        }
+    }
+}
+
+/// Routes the session's output to the cell that is running.
+final class CellOutput: OutputSink {
+    var context: ExecutionContext?
+    var pager: [String] = []
+
+    func write(_ text: String, toStandardError: Bool) {
+        context?.stream(toStandardError ? "stderr" : "stdout", text)
+    }
+
+    func display(_ value: Value, id: String?, update: Bool) {
+        context?.display(data: RichOutput.bundle(value), displayID: id, update: update)
+    }
+
+    func clearOutput(wait: Bool) { context?.clearOutput(wait: wait) }
+}
+
+extension StringProtocol {
+    func trimmingPrefixSpaces() -> SubSequence { drop { $0 == " " || $0 == "\t" } }
+}

@@ -1,0 +1,167 @@
+import QuantumKit
+
+/// Quantum builtins: running circuits, reading the live state, observables and estimates.
+enum QuantumLibrary {
+    static func circuit(_ v: Value, _ name: String = "c") throws -> Circuit {
+        if case .object(let c as CircuitValue) = v { return c.circuit }
+        if case .function(let k) = v, k.proto.isKernel {
+            throw SynQError.type("'\(name)' is the kernel \(k.proto.name) itself; call it to get a circuit: \(k.proto.name)(...)")
+        }
+        throw SynQError.type("'\(name)' must be a Circuit, not \(Format.typeName(v))")
+    }
+
+    static func observable(_ v: Value) throws -> Observable {
+        switch v {
+        case .object(let o as ObservableValue): return o.observable
+        case .int(let i): return Observable([PauliTerm(coefficient: Complex(Double(i)))])
+        case .float(let f): return Observable([PauliTerm(coefficient: Complex(f))])
+        case .list(let l):
+            return try l.items.reduce(Observable([])) { $0 + (try observable($1)) }
+        default: throw SynQError.type("expected an Observable like Z(0) * Z(1), not \(Format.typeName(v))")
+        }
+    }
+
+    static func seed(_ a: Arguments) throws -> UInt64? {
+        if let s = try a.optionalInt(nil, "seed") { return UInt64(bitPattern: Int64(s)) }
+        return a.context.seed.map { _ in a.context.random.next() }
+    }
+
+    /// Qubit indices of the live session from Qubit, Register or a List of them.
+    static func liveQubits(_ v: Value) throws -> [Int] {
+        switch v {
+        case .object(let q as QubitValue): return [q.qubit]
+        case .object(let r as RegisterValue): return r.qubits
+        case .list(let l): return try l.items.flatMap(liveQubits)
+        default: throw SynQError("Q004", "TypeError", "expected a qubit or register, not \(Format.typeName(v))")
+        }
+    }
+
+    static func engine(_ a: Arguments) throws -> Engine {
+        guard let v = a.keyword("engine") else { return .auto }
+        let name = Format.str(v)
+        guard let e = Engine(rawValue: name) else {
+            throw SynQError.value("unknown engine '\(name)'", help: "engines: auto, statevector")
+        }
+        if e == .stabilizer || e == .density {
+            throw SynQError("SIM030", "SimulationError", "the \(name) engine is not available in this version", help: "use engine: \"statevector\" (or \"auto\")")
+        }
+        return e
+    }
+
+    static func pauli(_ p: Character) -> Builtin {
+        Builtin(String(p), "\(p)(qubit) -> Observable", "The Pauli \(p) on one qubit, as an Observable: combine with *, + and numbers, e.g. Z(0) * Z(1) + 0.5 * X(0).") { a in
+            .object(ObservableValue(Observable.pauli(p, try a.int(0, "qubit"))))
+        }
+    }
+
+    static let builtins: [Builtin] = [
+        Builtin("run", "run(c, shots: 1024, seed: nil, engine: \"auto\") -> Counts",
+                "Runs a circuit on a fresh simulator and returns measurement counts. A circuit without measurements measures every qubit. With a seed the counts repeat exactly.") { a in
+            let c = try circuit(try a.argument(0, "c"))
+            let shots = try a.optionalInt(nil, "shots") ?? 1024
+            guard shots >= 1 else { throw SynQError.value("shots must be at least 1") }
+            _ = try engine(a)
+            let simulator = Simulator(seed: try seed(a), cancellation: a.context.interrupt)
+            return .object(CountsValue(try simulator.run(c, shots: shots)))
+        },
+        Builtin("state", "state() or state(c) -> State",
+                "The state vector: of the live qubits, or the final state of a circuit (its measurements dropped).") { a in
+            if a.count == 0 {
+                let s = try a.context.quantum.currentState()
+                return .object(StateValue(s.array, qubits: s.qubitCount))
+            }
+            let c = try circuit(a[0])
+            let s = try Simulator(seed: try seed(a), cancellation: a.context.interrupt).finalState(c)
+            return .object(StateValue(s.array, qubits: s.qubitCount))
+        },
+        Builtin("probs", "probs(q) -> List",
+                "Probabilities of the live qubits' outcomes without measuring: [p0, p1] for one qubit, 2^n values by basis index for a register (qubit 0 is bit 0).") { a in
+            let qubits = try liveQubits(try a.argument(0, "q"))
+            return numbersToList(try a.context.quantum.currentState().marginal(qubits))
+        },
+        Builtin("sample", "sample(q, shots: 1024) -> Counts", "Samples the live qubits' outcomes without collapsing the state.") { a in
+            let qubits = try liveQubits(try a.argument(0, "q"))
+            let shots = try a.optionalInt(nil, "shots") ?? 1024
+            let state = try a.context.quantum.currentState()
+            let counts = state.sample(qubits, shots: shots, random: &a.context.random)
+            return .object(CountsValue(Counts(bitCount: qubits.count, shots: shots, counts: counts)))
+        },
+        Builtin("expect", "expect(c, obs) or expect(obs) -> Float",
+                "The exact expectation value of an Observable: for a circuit's final state, or for the live state.") { a in
+            if a.count == 1 {
+                let obs = try observable(a[0])
+                let state = try a.context.quantum.currentState()
+                guard obs.qubitCount <= state.qubitCount else { throw SynQError("Q001", "QubitError", "the observable acts on qubit \(obs.qubitCount - 1) but only \(state.qubitCount) qubits are live") }
+                return .float(obs.expectation(state))
+            }
+            let c = try circuit(try a.argument(0, "c"))
+            let obs = try observable(try a.argument(1, "obs"))
+            guard obs.qubitCount <= c.qubitCount else { throw SynQError("Q001", "QubitError", "the observable acts on qubit \(obs.qubitCount - 1) but the circuit has \(c.qubitCount) qubits") }
+            if let shots = try a.optionalInt(nil, "shots") {
+                return .float(try SampledExpectation.estimate(c, obs, shots: shots, seed: try seed(a), cancellation: a.context.interrupt))
+            }
+            let state = try Simulator(cancellation: a.context.interrupt).finalState(c)
+            return .float(obs.expectation(state))
+        },
+        Builtin("draw", "draw() or draw(c) -> Circuit",
+                "A circuit diagram: of everything applied to the live qubits so far, or of a circuit. In a notebook it shows as SVG.") { a in
+            if a.count == 0 { return .object(CircuitValue(a.context.quantum.drawnCircuit, name: "session")) }
+            return .object(CircuitValue(try circuit(a[0])))
+        },
+        Builtin("estimate", "estimate(c) -> Estimate", "Qubits, gate counts by kind, depth, two-qubit depth, T-count and state-vector memory of a circuit.") { a in
+            .object(EstimateValue(try circuit(try a.argument(0, "c")).estimate()))
+        },
+        Builtin("optimize_circuit", "optimize_circuit(c) -> Circuit", "An equivalent circuit with adjacent inverse gates cancelled, rotations merged and identities dropped.") { a in
+            let c = try circuit(try a.argument(0, "c"))
+            return .object(CircuitValue(Optimizer.optimize(c), name: "optimized"))
+        },
+        Builtin("reset_all", "reset_all()", "Releases every live qubit and clears the live circuit.") { a in
+            a.context.quantum.resetAll(releaseRegisters: true)
+            return .none
+        },
+        Builtin("pauli", "pauli(\"ZZI\", coefficient = 1.0) -> Observable", "A Pauli string as an Observable; the rightmost letter acts on qubit 0.") { a in
+            do {
+                return .object(ObservableValue(try Observable.pauliString(try a.string(0, "paulis"), coefficient: a.count > 1 ? try a.float(1, "coefficient") : 1)))
+            } catch let e as SimulationError { throw SynQError.value(e.message) }
+        },
+        pauli("X"), pauli("Y"), pauli("Z"), pauli("I"),
+        Builtin("gates", "gates() -> List", "The names of every gate the language knows.") { _ in
+            .list(ListRef(GateSpec.table.keys.sorted().map { .string($0) }))
+        },
+    ]
+}
+
+/// Arithmetic on Observables: sums, products and scalar weights.
+enum QuantumOperators {
+    static func binary(_ op: String, _ a: Value, _ b: Value) throws -> Value? {
+        func obs(_ v: Value) -> Observable? {
+            if case .object(let o as ObservableValue) = v { return o.observable }
+            return nil
+        }
+        guard obs(a) != nil || obs(b) != nil else { return nil }
+        switch (op, obs(a), obs(b)) {
+        case ("+", let x?, let y?): return .object(ObservableValue(x + y))
+        case ("-", let x?, let y?): return .object(ObservableValue(x + Complex(-1) * y))
+        case ("*", let x?, let y?): return .object(ObservableValue(x * y))
+        case ("*", nil, let y?):
+            guard let k = Operators.complexValue(a) else { return nil }
+            return .object(ObservableValue(k * y))
+        case ("*", let x?, nil):
+            guard let k = Operators.complexValue(b) else { return nil }
+            return .object(ObservableValue(k * x))
+        case ("/", let x?, nil):
+            guard let k = Operators.complexValue(b), k != .zero else { return nil }
+            return .object(ObservableValue((Complex.one / k) * x))
+        case ("+", let x?, nil):
+            guard let k = Operators.complexValue(b) else { return nil }
+            return .object(ObservableValue(x + Observable([PauliTerm(coefficient: k)])))
+        case ("+", nil, let y?):
+            guard let k = Operators.complexValue(a) else { return nil }
+            return .object(ObservableValue(Observable([PauliTerm(coefficient: k)]) + y))
+        case ("-", let x?, nil):
+            guard let k = Operators.complexValue(b) else { return nil }
+            return .object(ObservableValue(x + Observable([PauliTerm(coefficient: -k)])))
+        default: return nil
+        }
+    }
+}

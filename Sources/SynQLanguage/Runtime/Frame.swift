@@ -1,0 +1,172 @@
+import Glibc
+
+/// Local variable storage for one function activation; closures keep their defining frame alive.
+final class Frame {
+    let slots: UnsafeMutablePointer<Value>
+    let size: Int
+    let parent: Frame?
+    /// Set by `return` before it unwinds with `Flow.returned`.
+    var returnValue: Value = .none
+
+    init(size: Int, parent: Frame?) {
+        self.size = size
+        self.parent = parent
+        slots = UnsafeMutablePointer<Value>.allocate(capacity: max(size, 1))
+        slots.initialize(repeating: .none, count: max(size, 1))
+    }
+
+    deinit {
+        slots.deinitialize(count: max(size, 1))
+        slots.deallocate()
+    }
+
+    @inline(__always) func ancestor(_ depth: Int) -> Frame {
+        var f = self
+        for _ in 0..<depth { f = f.parent! }
+        return f
+    }
+}
+
+/// How a statement finished.
+enum Flow { case normal, breakLoop, continueLoop, returned }
+
+typealias Eval = (Frame) throws -> Value
+typealias Exec = (Frame) throws -> Flow
+
+/// A compiled function body with what a call needs to bind its arguments.
+final class FunctionProto {
+    let name: String
+    let params: [Param]
+    var paramTypes: [TypeExpr?]
+    var defaults: [Eval?]
+    let returnType: TypeExpr?
+    let generics: [String]
+    var slotCount = 0
+    var body: Eval = { _ in .none }
+    let doc: String?
+    let isKernel: Bool
+    /// A kernel that allocates its own qubits: calling it builds and returns a Circuit.
+    var buildsCircuit = false
+    let span: Span
+    let source: Source
+    var hasSelf: Bool { params.first?.name == "self" }
+
+    init(decl: FunctionDecl, isKernel: Bool, source: Source) {
+        name = decl.name
+        params = decl.params
+        paramTypes = decl.params.map { $0.type }
+        defaults = []
+        returnType = decl.returnType
+        generics = decl.generics
+        doc = decl.doc
+        self.isKernel = isKernel
+        span = decl.span
+        self.source = source
+    }
+
+    var signature: String {
+        let ps = params.map { p -> String in
+            var s = p.name
+            if let t = p.type { s += ": " + TypeCheck.describe(t) }
+            if p.defaultValue != nil { s += " = …" }
+            return s
+        }
+        var s = "\(isKernel ? "kernel" : "fn") \(name)(\(ps.joined(separator: ", ")))"
+        if let r = returnType { s += " -> " + TypeCheck.describe(r) }
+        return s
+    }
+}
+
+/// A runtime error: a kind, a stable code, a message, where it happened and the SynQ call stack.
+public struct SynQError: Error, CustomStringConvertible {
+    public var kind: String
+    public var code: String
+    public var message: String
+    public var span: Span?
+    public var source: Source?
+    public var help: String?
+    /// Innermost first: (function name, source, span of the call site or failing line).
+    public var stack: [(function: String, source: Source, span: Span)] = []
+    /// The value thrown by `throw`, if any.
+    public var thrown: Value?
+
+    public init(_ code: String, _ kind: String, _ message: String, help: String? = nil) {
+        self.code = code; self.kind = kind; self.message = message; self.help = help
+    }
+
+    public static func type(_ message: String, help: String? = nil) -> SynQError { SynQError("T001", "TypeError", message, help: help) }
+    public static func value(_ message: String, help: String? = nil) -> SynQError { SynQError("E010", "ValueError", message, help: help) }
+    public static func index(_ message: String) -> SynQError { SynQError("E003", "IndexError", message) }
+    public static func interrupted() -> SynQError { SynQError("E009", "KeyboardInterrupt", "the cell was interrupted") }
+
+    public var description: String { render() }
+
+    /// The rendering for terminals and tracebacks: the message, the failing line with a caret,
+    /// then the call stack (cell, line, function).
+    public func render(color: Bool = false) -> String {
+        let red = color ? "\u{1B}[1;31m" : "", bold = color ? "\u{1B}[1m" : ""
+        let cyan = color ? "\u{1B}[36m" : "", dim = color ? "\u{1B}[2m" : "", reset = color ? "\u{1B}[0m" : ""
+        var out = ""
+        if let source, let span {
+            let (line, column) = source.location(of: span.start)
+            out += "\(bold)\(source.name):\(line):\(column):\(reset) "
+        }
+        out += "\(red)\(kind)[SYNQ-\(code)]\(reset)\(bold): \(message)\(reset)"
+        if let source, let span {
+            let (line, column) = source.location(of: span.start)
+            let text = source.lineText(line)
+            let width = max(1, min(span.end - span.start, text.unicodeScalars.count - column + 1))
+            out += "\n    \(text)\n    \(String(repeating: " ", count: column - 1))\(red)^\(String(repeating: "~", count: width - 1))\(reset)"
+        }
+        if let help { out += "\n  \(cyan)help\(reset): \(help)" }
+        if !stack.isEmpty {
+            out += "\n\(dim)call stack (innermost first):\(reset)"
+            for entry in stack.prefix(12) {
+                let (line, column) = entry.source.location(of: entry.span.start)
+                out += "\n  in \(entry.function) at \(entry.source.name):\(line):\(column)"
+            }
+            if stack.count > 12 { out += "\n  … \(stack.count - 12) more frames" }
+        }
+        return out
+    }
+}
+
+/// Where program output goes: the terminal for `synq run`, Jupyter messages in the kernel.
+public protocol OutputSink: AnyObject {
+    func write(_ text: String, toStandardError: Bool)
+    /// `display(x)` and progress displays; `id` lets a later call update the same display.
+    func display(_ value: Value, id: String?, update: Bool)
+    func clearOutput(wait: Bool)
+}
+
+public extension OutputSink {
+    func display(_ value: Value, id: String?, update: Bool) { write(Format.str(value) + "\n", toStandardError: false) }
+    func clearOutput(wait: Bool) {}
+}
+
+/// An output sink that writes to the process's stdout and stderr.
+public final class StandardOutput: OutputSink {
+    public init() {}
+    public func write(_ text: String, toStandardError: Bool) {
+        if toStandardError {
+            fputs(text, stderr)
+        } else {
+            fputs(text, stdout)
+        }
+    }
+}
+
+/// An output sink that keeps everything (tests, the golden suite).
+public final class CapturedOutput: OutputSink {
+    public var text = ""
+    public var errorText = ""
+    public var displays: [Value] = []
+    public init() {}
+    public func write(_ text: String, toStandardError: Bool) {
+        if toStandardError { errorText += text } else { self.text += text }
+    }
+    public func display(_ value: Value, id: String?, update: Bool) {
+        displays.append(value)
+        text += Format.str(value) + "\n"
+    }
+}

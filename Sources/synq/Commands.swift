@@ -1,0 +1,99 @@
+import Glibc
+import QuantumKit
+import SynQLanguage
+import SynQKernel
+import Support
+
+enum Commands {
+    static func readSource(_ path: String) -> String? {
+        let file = path == "-" ? stdin : fopen(path, "rb")
+        guard let file else { return nil }
+        defer { if path != "-" { fclose(file) } }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, file)
+            if n <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func runOrCheck(check: Bool, _ arguments: [String]) -> Int32 {
+        let showProbabilities = arguments.contains("--probabilities")
+        guard let path = arguments.first(where: { !$0.hasPrefix("--") || $0 == "-" }) else {
+            fputs("synq: \(check ? "check" : "run") needs a file (or - for standard input)\n", stderr)
+            return 2
+        }
+        guard let text = readSource(path) else {
+            fputs("synq: cannot read \(path): \(String(cString: strerror(errno)))\n", stderr)
+            return 2
+        }
+        let name = path == "-" ? "<stdin>" : path
+        let color = isatty(2) != 0
+        var status: Int32 = 0
+        Threads.run(stackSize: Threads.largeStack) {
+            let session = Session()
+            signal(SIGINT) { _ in Commands.interruptTarget?.cancel() }
+            Commands.interruptTarget = session.interrupt
+            do {
+                if check {
+                    try session.check(text, name: name)
+                } else {
+                    let result = try session.execute(text, name: name)
+                    if let result, case .none = result {} else if let result { print(Format.str(result)) }
+                    if showProbabilities { print(ProbabilityReport.lines(session), terminator: "") }
+                }
+            } catch let d as Diagnostic {
+                fputs(d.render(color: color) + "\n", stderr)
+                status = 1
+            } catch let e as SynQError {
+                fputs(e.render(color: color) + "\n", stderr)
+                status = 1
+            } catch {
+                fputs("error: \(error)\n", stderr)
+                status = 1
+            }
+            fflush(stdout)
+        }
+        return status
+    }
+
+    nonisolated(unsafe) static var interruptTarget: CancellationFlag?
+
+    static func kernel(_ arguments: [String]) -> Int32 {
+        guard let i = arguments.firstIndex(of: "--connection-file"), i + 1 < arguments.count else {
+            fputs("synq: kernel needs --connection-file FILE\n", stderr)
+            return 2
+        }
+        return SynQKernelMain.run(connectionFile: arguments[i + 1])
+    }
+
+    static func install(_ arguments: [String]) -> Int32 {
+        var prefix: String? = nil
+        var user = false
+        var i = 0
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--user": user = true
+            case "--sys-prefix": prefix = KernelSpecInstaller.sysPrefix()
+            case "--prefix":
+                guard i + 1 < arguments.count else { fputs("synq: --prefix needs a directory\n", stderr); return 2 }
+                prefix = arguments[i + 1]
+                i += 1
+            default:
+                fputs("synq: unknown install option \(arguments[i])\n", stderr)
+                return 2
+            }
+            i += 1
+        }
+        do {
+            let path = try KernelSpecInstaller.install(prefix: prefix, user: user || prefix == nil)
+            print("Installed the SynQ kernelspec in \(path)")
+            return 0
+        } catch {
+            fputs("synq: install failed: \(error)\n", stderr)
+            return 1
+        }
+    }
+}

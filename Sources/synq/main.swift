@@ -1,0 +1,41 @@
+import Glibc
+import SynQLanguage
+import SynQKernel
+
+/// `synq`: thin commands over the libraries.
+let usage = """
+usage: synq <command> [options]
+
+commands:
+  run FILE.synq | -         run a program (a diagnostic goes to stderr, exit code 1)
+      --probabilities       afterwards print the live qubits' basis probabilities
+  check FILE.synq           parse and resolve only
+  kernel --connection-file F
+                            run the Jupyter kernel (what kernel.json starts)
+  install [--user | --sys-prefix | --prefix DIR]
+                            install the Jupyter kernelspec
+  version                   print the version
+"""
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first else {
+    fputs(usage + "\n", stderr)
+    exit(2)
+}
+arguments.removeFirst()
+
+switch command {
+case "run", "check":
+    exit(Commands.runOrCheck(check: command == "check", arguments))
+case "kernel":
+    exit(Commands.kernel(arguments))
+case "install":
+    exit(Commands.install(arguments))
+case "version", "--version":
+    print("synq \(KernelInfo.version)")
+case "help", "--help", "-h":
+    print(usage)
+default:
+    fputs("synq: unknown command '\(command)'\n\n" + usage + "\n", stderr)
+    exit(2)
+}
