@@ -1,7 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+// Hot loops (state-vector kernels, the interpreter) are built without runtime checks they do
+// not need: indices are checked explicitly and Int overflow is detected with *ReportingOverflow.
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "SynQ",
@@ -16,7 +18,7 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "Support"),
         .target(name: "QuantumKit", swiftSettings: optimise),
-        .target(name: "SynQLanguage", dependencies: ["QuantumKit", "Support"]),
+        .target(name: "SynQLanguage", dependencies: ["QuantumKit", "Support"], swiftSettings: optimise),
         .target(name: "SynQDisplay", dependencies: ["QuantumKit"]),
         .target(name: "JupyterProtocol", dependencies: ["CZeroMQ", "CCrypto", "Support"]),
         .target(name: "SynQKernel", dependencies: ["JupyterProtocol", "SynQLanguage", "SynQDisplay", "QuantumKit", "Support"]),

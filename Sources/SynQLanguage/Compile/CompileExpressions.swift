@@ -209,14 +209,6 @@ extension Compiler {
                 do { return try body(a, b) } catch { throw self.locate(error, span) }
             }
         }
-        func compare(_ test: @escaping (Int) -> Bool, _ intTest: @escaping (Int, Int) -> Bool) -> Eval {
-            return { [self] f in
-                let a = try l(f), b = try r(f)
-                if case .int(let x) = a, case .int(let y) = b { return .bool(intTest(x, y)) }
-                if case .float(let x) = a, case .float(let y) = b { return .bool(test(x < y ? -1 : x > y ? 1 : 0)) }
-                do { return .bool(test(try Operators.compare(a, b))) } catch { throw self.locate(error, span) }
-            }
-        }
         switch op {
         case "+":
             return { [self] f in
@@ -238,17 +230,58 @@ extension Compiler {
                 if case .float(let x) = a, case .float(let y) = b { return .float(x - y) }
                 do { return try Operators.subtract(a, b) } catch { throw self.locate(error, span) }
             }
-        case "*": return wrap(Operators.multiply)
+        case "*":
+            return { [self] f in
+                let a = try l(f), b = try r(f)
+                if case .int(let x) = a, case .int(let y) = b {
+                    let (p, o) = x.multipliedReportingOverflow(by: y)
+                    if !o { return .int(p) }
+                }
+                if case .float(let x) = a, case .float(let y) = b { return .float(x * y) }
+                do { return try Operators.multiply(a, b) } catch { throw self.locate(error, span) }
+            }
         case "/": return wrap(Operators.divide)
-        case "%": return wrap(Operators.remainder)
+        case "%":
+            return { [self] f in
+                let a = try l(f), b = try r(f)
+                if case .int(let x) = a, case .int(let y) = b, y > 0 {
+                    let m = x % y
+                    return .int(m < 0 ? m + y : m)
+                }
+                do { return try Operators.remainder(a, b) } catch { throw self.locate(error, span) }
+            }
         case "**": return wrap(Operators.power)
         case "&", "|", "^", "<<", ">>": return wrap { try Operators.bitwise(op, $0, $1) }
         case "==": return { f in .bool(Operators.equal(try l(f), try r(f))) }
         case "!=": return { f in .bool(!Operators.equal(try l(f), try r(f))) }
-        case "<": return compare({ $0 < 0 }, { $0 < $1 })
-        case "<=": return compare({ $0 <= 0 }, { $0 <= $1 })
-        case ">": return compare({ $0 > 0 }, { $0 > $1 })
-        case ">=": return compare({ $0 >= 0 }, { $0 >= $1 })
+        case "<":
+            return { [self] f in
+                let a = try l(f), b = try r(f)
+                if case .int(let x) = a, case .int(let y) = b { return .bool(x < y) }
+                if case .float(let x) = a, case .float(let y) = b { return .bool(x < y) }
+                do { return .bool(try Operators.compare(a, b) < 0) } catch { throw self.locate(error, span) }
+            }
+        case "<=":
+            return { [self] f in
+                let a = try l(f), b = try r(f)
+                if case .int(let x) = a, case .int(let y) = b { return .bool(x <= y) }
+                if case .float(let x) = a, case .float(let y) = b { return .bool(x <= y) }
+                do { return .bool(try Operators.compare(a, b) <= 0) } catch { throw self.locate(error, span) }
+            }
+        case ">":
+            return { [self] f in
+                let a = try l(f), b = try r(f)
+                if case .int(let x) = a, case .int(let y) = b { return .bool(x > y) }
+                if case .float(let x) = a, case .float(let y) = b { return .bool(x > y) }
+                do { return .bool(try Operators.compare(a, b) > 0) } catch { throw self.locate(error, span) }
+            }
+        case ">=":
+            return { [self] f in
+                let a = try l(f), b = try r(f)
+                if case .int(let x) = a, case .int(let y) = b { return .bool(x >= y) }
+                if case .float(let x) = a, case .float(let y) = b { return .bool(x >= y) }
+                do { return .bool(try Operators.compare(a, b) >= 0) } catch { throw self.locate(error, span) }
+            }
         case "in": return wrap { .bool(try Operators.contains($1, $0)) }
         default: throw error("P001", "unknown operator \(op)", span)
         }
@@ -260,6 +293,7 @@ extension Compiler {
         let positional = try args.filter { $0.label == nil }.map { try compileExpr($0.value) }
         let keywords = try args.compactMap { a in try a.label.map { ($0, try compileExpr(a.value)) } }
         let session = self.session
+        let site = CallSite(source, span)
         if case .member(let objectExpr, let name) = calleeExpr.kind {
             let isTypeCase: Bool = {
                 if case .name(let t) = objectExpr.kind, resolve(t) == nil, pendingTypes[t] != nil { return true }
@@ -275,7 +309,7 @@ extension Compiler {
                     for p in positional { values.append(try p(f)) }
                     let kw = try keywords.map { ($0.0, try $0.1(f)) }
                     do {
-                        return try Members.callMethod(receiver, name, values, kw, session: session, cache: cache, callSite: (self.source, span))
+                        return try Members.callMethod(receiver, name, values, kw, session: session, cache: cache, callSite: site)
                     } catch { throw self.locate(error, span) }
                 }
             }
@@ -284,18 +318,20 @@ extension Compiler {
         let calleeName: String = { if case .name(let n) = calleeExpr.kind { return n }; return "<expression>" }()
         if keywords.isEmpty {
             let n = positional.count
+            let args = positional.map { Step(eval: $0) }
             return { [self] f in
                 let fv = try callee(f)
-                if case .function(let c) = fv, c.boundSelf == nil, c.proto.params.count == n, !c.proto.isKernel {
-                    let frame = Frame(size: c.proto.slotCount, parent: c.env)
-                    for i in 0..<n { frame.slots[i] = try positional[i](f) }
-                    return try Calls.invoke(c, frame, session: session, callSite: (self.source, span))
+                if case .function(let c) = fv, c.boundSelf == nil, c.proto.arity == n, !c.proto.isKernel {
+                    let frame = Frame.make(size: c.proto.slotCount, parent: c.env)
+                    let slots = frame.slots
+                    for i in 0..<n { slots[i] = try args[i].eval(f) }
+                    return try Calls.invoke(c, frame, session: session, callSite: site)
                 }
                 var values: [Value] = []
                 values.reserveCapacity(n)
-                for p in positional { values.append(try p(f)) }
+                for a in args { values.append(try a.eval(f)) }
                 do {
-                    return try Calls.call(fv, values, [], session: session, callSite: (self.source, span), calleeName: calleeName)
+                    return try Calls.call(fv, values, [], session: session, callSite: site, calleeName: calleeName)
                 } catch { throw self.locate(error, span) }
             }
         }
@@ -304,7 +340,7 @@ extension Compiler {
             let values = try positional.map { try $0(f) }
             let kw = try keywords.map { ($0.0, try $0.1(f)) }
             do {
-                return try Calls.call(fv, values, kw, session: session, callSite: (self.source, span), calleeName: calleeName)
+                return try Calls.call(fv, values, kw, session: session, callSite: site, calleeName: calleeName)
             } catch { throw self.locate(error, span) }
         }
     }
@@ -335,8 +371,16 @@ extension Compiler {
     }
 }
 
+/// A closure held in an array: wrapping it in a struct keeps calls free of reabstraction thunks.
+struct Step {
+    let eval: Eval
+}
+
 /// Per-site cache of a member's position, so field reads skip the name search after the first.
 final class MemberCache {
     var type: TypeRef?
     var index = -1
+    /// The built-in method found for receivers of kind `methodKind`.
+    var methodKind = -1
+    var method: Library.Method?
 }

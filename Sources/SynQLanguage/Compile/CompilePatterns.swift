@@ -11,11 +11,11 @@ extension Compiler {
             return { f, v in store(f, v); return true }
         case .literal(let e):
             let literal = try compileExpr(e)
-            let frame = Frame(size: 0, parent: nil)
+            let frame = Frame.make(size: 0, parent: nil)
             let constant = try literal(frame)
             return { _, v in Operators.equal(v, constant) }
         case .range(let loExpr, let hiExpr, let inclusive):
-            let frame = Frame(size: 0, parent: nil)
+            let frame = Frame.make(size: 0, parent: nil)
             let lo = try compileExpr(loExpr)(frame), hi = try compileExpr(hiExpr)(frame)
             return { _, v in
                 guard Operators.floatValue(v) != nil else { return false }

@@ -229,6 +229,7 @@ extension Compiler {
                             let (r, o) = a.addingReportingOverflow(b)
                             if !o { f.slots[slot] = .int(r); return .normal }
                         }
+                        if Compiler.appendInPlace(f.slots + slot, new) { return .normal }
                         do { f.slots[slot] = try Operators.add(f.slots[slot], new) } catch { throw self.locate(error, span) }
                         return .normal
                     }
@@ -246,11 +247,14 @@ extension Compiler {
                     let new = try rhs(f)
                     if op == "=" { store.set(slot, new); return .normal }
                     guard store.defined[slot] else { throw self.locate(SynQError("E001", "NameError", "'\(name)' is used before it has a value"), target.span) }
-                    let old = store.values[slot]
-                    if op == "+=", case .int(let a) = old, case .int(let b) = new {
-                        let (r, o) = a.addingReportingOverflow(b)
-                        if !o { store.values[slot] = .int(r); return .normal }
+                    if op == "+=" {
+                        if case .int(let a) = store.values[slot], case .int(let b) = new {
+                            let (r, o) = a.addingReportingOverflow(b)
+                            if !o { store.values[slot] = .int(r); return .normal }
+                        }
+                        if Compiler.appendInPlace(store.values + slot, new) { return .normal }
                     }
+                    let old = store.values[slot]
                     do { store.values[slot] = try combine(old, new) } catch { throw self.locate(error, span) }
                     return .normal
                 }
@@ -285,6 +289,25 @@ extension Compiler {
         default:
             throw error("P007", "cannot assign to this expression", target.span)
         }
+    }
+
+    /// `s += t` on a String, or `xs += ys` on a List, done in place: the slot's value is taken
+    /// out first so the string's storage is uniquely referenced and grows without a copy.
+    static func appendInPlace(_ slot: UnsafeMutablePointer<Value>, _ new: Value) -> Bool {
+        if case .string(let tail) = new, slot.pointee.isString {
+            var taken = slot.move()
+            slot.initialize(to: .none)
+            guard case .string(var text) = taken else { return false }
+            taken = .none
+            text += tail
+            slot.pointee = .string(text)
+            return true
+        }
+        if case .list(let other) = new, case .list(let l) = slot.pointee {
+            l.items.append(contentsOf: other.items)
+            return true
+        }
+        return false
     }
 
     func immutable(_ name: String, _ span: Span) -> Diagnostic {

@@ -66,7 +66,7 @@ final class Compiler {
         let slotCount = scope.slotCount
         let quantum = session.quantum
         return {
-            let frame = Frame(size: slotCount, parent: nil)
+            let frame = Frame.make(size: slotCount, parent: nil)
             for (exec, _) in execs {
                 quantum.beginStatement()
                 do {
@@ -250,10 +250,20 @@ final class Compiler {
                 if flow != .normal { return flow }
                 return try b(f)
             }
-        default:
+        case 3:
+            let (a, b, c) = (execs[0], execs[1], execs[2])
             return { f in
-                for e in execs {
-                    let flow = try e(f)
+                var flow = try a(f)
+                if flow != .normal { return flow }
+                flow = try b(f)
+                if flow != .normal { return flow }
+                return try c(f)
+            }
+        default:
+            let steps = execs.map { Statement(run: $0) }
+            return { f in
+                for s in steps {
+                    let flow = try s.run(f)
                     if flow != .normal { return flow }
                 }
                 return .normal
@@ -309,6 +319,11 @@ final class Compiler {
             return Operators.isTruthy(x)
         }
     }
+}
+
+/// A statement closure held in an array (a struct field keeps calls free of reabstraction thunks).
+struct Statement {
+    let run: Exec
 }
 
 /// A break, continue or return that left an expression-position block.

@@ -17,7 +17,7 @@ enum StringMethods {
         }
         method(&t, "split", "s.split(separator = white space) -> List", "The pieces between separators; with no separator, the words.") { v, a in
             let s = text(v)
-            if a.count == 0 { return .list(ListRef(s.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })) }
+            if a.count == 0 { return .list(ListRef(words(s).map { .string($0) })) }
             let sep = try a.string(0, "separator")
             guard !sep.isEmpty else { throw SynQError.value("empty separator") }
             return .list(ListRef(s.components(separatedBy: sep).map { .string($0) }))
@@ -81,6 +81,29 @@ enum StringMethods {
         method(&t, "reversed", "s.reversed() -> String", "The characters in reverse order.") { v, _ in .string(String(text(v).reversed())) }
         return t
     }()
+
+    /// The words of a text, split at white space. ASCII text is split byte by byte; other text
+    /// by Unicode's white-space property.
+    static func words(_ s: String) -> [String] {
+        let utf8 = s.utf8
+        guard !utf8.contains(where: { $0 >= 0x80 }) else {
+            return s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        }
+        var out: [String] = []
+        var start: String.UTF8View.Index? = nil
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            if b == 32 || (b >= 9 && b <= 13) {
+                if let st = start { out.append(String(s[st..<i])); start = nil }
+            } else if start == nil {
+                start = i
+            }
+            i = utf8.index(after: i)
+        }
+        if let st = start { out.append(String(s[st...])) }
+        return out
+    }
 
     /// Python-style `{}` templates with a small format spec: [align][width][.precision][f|e|d|%].
     static func formatTemplate(_ template: String, _ a: Arguments) throws -> String {

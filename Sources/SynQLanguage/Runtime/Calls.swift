@@ -1,7 +1,6 @@
 /// Calling values: user functions (binding positional, keyword and default arguments and
 /// checking annotations), builtins, struct constructors and enum cases.
 enum Calls {
-    typealias CallSite = (Source, Span)
 
     static func call(_ callee: Value, _ args: [Value], _ keywords: [(String, Value)], session: Session,
                      callSite: CallSite? = nil, calleeName: String = "<expression>") throws -> Value {
@@ -25,7 +24,7 @@ enum Calls {
     /// Makes the callee's frame with every parameter bound.
     static func bind(_ c: Closure, _ args: [Value], _ keywords: [(String, Value)], session: Session) throws -> Frame {
         let proto = c.proto
-        let frame = Frame(size: proto.slotCount, parent: c.env)
+        let frame = Frame.make(size: proto.slotCount, parent: c.env)
         var positional = args
         if let receiver = c.boundSelf { positional.insert(receiver, at: 0) }
         let params = proto.params
@@ -65,19 +64,19 @@ enum Calls {
                 throw SynQError("E006", "RecursionError", "maximum recursion depth of \(session.maxRecursionDepth) exceeded in \(proto.name)()",
                                 help: "check the base case of the recursion")
             }
-            for (i, type) in proto.paramTypes.enumerated() {
+            if proto.hasAnnotations { for (i, type) in proto.paramTypes.enumerated() {
                 guard let type else { continue }
                 let v = frame.slots[i]
                 guard let coerced = TypeCheck.coerce(v, to: type, generics: proto.generics, known: { session.lookupType($0) }) else {
                     throw SynQError("T002", "TypeError", "\(proto.name)() expects \(proto.params[i].name): \(TypeCheck.describe(type)) but got \(Format.typeName(v))")
                 }
                 frame.slots[i] = coerced
-            }
+            } }
             if proto.isKernel { return try session.quantum.runKernel(proto, frame) }
             return try proto.body(frame)
         } catch var e as SynQError {
-            if let (source, span) = callSite, e.stack.count < 64 || e.code != "E006" {
-                e.stack.append((proto.name, source, span))
+            if let callSite, e.stack.count < 64 || e.code != "E006" {
+                e.stack.append((proto.name, callSite.source, callSite.span))
             }
             throw e
         } catch let signal as ControlSignal where signal.flow == .returned {
@@ -104,7 +103,7 @@ enum Calls {
         for i in 0..<fields.count {
             var v: Value
             if let given = fields[i] { v = given } else if let d = t.compiledDefaults[i] {
-                v = try d(Frame(size: 0, parent: nil))
+                v = try d(Frame.make(size: 0, parent: nil))
             } else {
                 throw SynQError("T005", "TypeError", "\(t.name) is missing the field '\(t.fields[i])'")
             }
@@ -136,6 +135,13 @@ enum Calls {
         }
         return .record(RecordRef(type: c.owner, enumCase: c, fields: fields.map { $0! }))
     }
+}
+
+/// Where a call is written, for the SynQ call stack of an error (made once, at compile time).
+final class CallSite {
+    let source: Source
+    let span: Span
+    init(_ source: Source, _ span: Span) { self.source = source; self.span = span }
 }
 
 /// Native objects that can be called like functions.

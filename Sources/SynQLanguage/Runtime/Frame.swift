@@ -1,23 +1,34 @@
 import Glibc
 
-/// Local variable storage for one function activation; closures keep their defining frame alive.
-final class Frame {
-    let slots: UnsafeMutablePointer<Value>
+struct FrameHeader {
     let size: Int
     let parent: Frame?
-    /// Set by `return` before it unwinds with `Flow.returned`.
-    var returnValue: Value = .none
+    var returnValue: Value
+}
 
-    init(size: Int, parent: Frame?) {
-        self.size = size
-        self.parent = parent
-        slots = UnsafeMutablePointer<Value>.allocate(capacity: max(size, 1))
-        slots.initialize(repeating: .none, count: max(size, 1))
+/// Local variable storage for one function activation; closures keep their defining frame
+/// alive. The slots follow the header in the frame's single allocation.
+final class Frame: ManagedBuffer<FrameHeader, Value> {
+    @inline(__always)
+    static func make(size: Int, parent: Frame?) -> Frame {
+        let buffer = Frame.create(minimumCapacity: size) { _ in FrameHeader(size: size, parent: parent, returnValue: .none) }
+        let frame = unsafeDowncast(buffer, to: Frame.self)
+        frame.slots.initialize(repeating: .none, count: size)
+        return frame
     }
 
     deinit {
-        slots.deinitialize(count: max(size, 1))
-        slots.deallocate()
+        _ = withUnsafeMutablePointers { header, elements in elements.deinitialize(count: header.pointee.size) }
+    }
+
+    @inline(__always) var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
+    @inline(__always) var parent: Frame? { header.parent }
+    @inline(__always) var size: Int { header.size }
+
+    /// Set by `return` before it unwinds with `Flow.returned`.
+    @inline(__always) var returnValue: Value {
+        get { header.returnValue }
+        set { header.returnValue = newValue }
     }
 
     @inline(__always) func ancestor(_ depth: Int) -> Frame {
@@ -37,7 +48,9 @@ typealias Exec = (Frame) throws -> Flow
 final class FunctionProto {
     let name: String
     let params: [Param]
+    let arity: Int
     var paramTypes: [TypeExpr?]
+    let hasAnnotations: Bool
     var defaults: [Eval?]
     let returnType: TypeExpr?
     let generics: [String]
@@ -54,7 +67,9 @@ final class FunctionProto {
     init(decl: FunctionDecl, isKernel: Bool, source: Source) {
         name = decl.name
         params = decl.params
+        arity = decl.params.count
         paramTypes = decl.params.map { $0.type }
+        hasAnnotations = decl.params.contains { $0.type != nil }
         defaults = []
         returnType = decl.returnType
         generics = decl.generics

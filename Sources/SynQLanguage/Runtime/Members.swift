@@ -1,5 +1,24 @@
 /// `x.name` and `x.name(args)`: record fields and methods, enum cases, module members, error
 /// fields, native objects' members, and the built-in methods of Lists, Maps, Strings, ...
+extension Value {
+    /// A small number per case, for per-call-site caches keyed by the receiver's kind.
+    var kindTag: Int {
+        switch self {
+        case .none: return 0
+        case .bool: return 1
+        case .int: return 2
+        case .float: return 3
+        case .complex: return 4
+        case .string: return 5
+        case .list: return 6
+        case .map: return 7
+        case .tuple: return 8
+        case .range: return 9
+        default: return 10
+        }
+    }
+}
+
 enum Members {
     static func get(_ v: Value, _ name: String, session: Session, cache: MemberCache) throws -> Value {
         switch v {
@@ -51,7 +70,7 @@ enum Members {
     }
 
     static func callMethod(_ receiver: Value, _ name: String, _ args: [Value], _ keywords: [(String, Value)],
-                           session: Session, cache: MemberCache, callSite: Calls.CallSite) throws -> Value {
+                           session: Session, cache: MemberCache, callSite: CallSite) throws -> Value {
         switch receiver {
         case .record(let r):
             if case .function(let m)? = r.type.methods[name] {
@@ -60,7 +79,12 @@ enum Members {
                 return try Calls.invoke(bound, frame, session: session, callSite: callSite)
             }
         case .list, .map, .string, .int, .float, .complex, .range, .tuple, .bool:
-            if let method = Library.method(for: receiver, name) {
+            let kind = receiver.kindTag
+            if cache.methodKind != kind {
+                cache.method = Library.method(for: receiver, name)
+                cache.methodKind = kind
+            }
+            if let method = cache.method {
                 return try method(receiver, Arguments(positional: args, keywords: keywords, context: session))
             }
         default: break
