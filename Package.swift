@@ -24,8 +24,7 @@ let package = Package(
         .target(name: "SynQKernel", dependencies: ["JupyterProtocol", "SynQLanguage", "SynQDisplay", "QuantumKit", "Support"]),
         .executableTarget(name: "synq", dependencies: ["SynQKernel", "SynQLanguage", "QuantumKit", "Support"]),
         .testTarget(name: "QuantumKitTests", dependencies: ["QuantumKit"]),
-        .testTarget(name: "SynQLanguageTests", dependencies: ["SynQLanguage"],
-                    resources: [.copy("Golden")]),
+        .testTarget(name: "SynQLanguageTests", dependencies: ["SynQLanguage", "Support"], exclude: ["Golden"]),
         .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "Support"]),
     ],
     swiftLanguageModes: [.v5]

@@ -164,7 +164,7 @@ enum CollectionMethods {
         var t: [String: MethodInfo] = [:]
         func key(_ a: Arguments, _ i: Int = 0) throws -> MapKey {
             let v = try a.argument(i, "key")
-            guard let k = MapKey(v) else { throw SynQError.type("a Map key cannot be a \(Format.typeName(v))") }
+            guard let k = MapKey(v) else { throw SynQError.type("a Map key cannot be \(Format.article(Format.typeName(v)))") }
             return k
         }
         method(&t, "len", "m.len() -> Int", "The number of entries.") { v, _ in .int(mapRef(v).count) }

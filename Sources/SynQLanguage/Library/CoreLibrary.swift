@@ -179,7 +179,7 @@ enum CoreLibrary {
         case .object(let o):
             if let sized = o as? Sized { return sized.length }
             fallthrough
-        default: throw SynQError.type("a \(Format.typeName(v)) has no length")
+        default: throw SynQError.type("\(Format.article(Format.typeName(v))) has no length")
         }
     }
 

@@ -37,9 +37,9 @@ enum JSONLibrary {
         case .complex(let z): return .object(["re": .double(z.re), "im": .double(z.im)])
         case .object(let o):
             if let convertible = o as? JSONConvertible { return try convertible.json() }
-            throw SynQError.type("a \(o.typeName) cannot be written as JSON")
+            throw SynQError.type("\(Format.article(o.typeName)) cannot be written as JSON")
         default:
-            throw SynQError.type("a \(Format.typeName(v)) cannot be written as JSON")
+            throw SynQError.type("\(Format.article(Format.typeName(v))) cannot be written as JSON")
         }
     }
 

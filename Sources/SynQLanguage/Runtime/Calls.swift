@@ -15,9 +15,9 @@ enum Calls {
             return try construct(t, args, keywords, session: session)
         case .object(let o):
             if let callable = o as? CallableObject { return try callable.call(args, keywords, session: session) }
-            throw SynQError("T003", "TypeError", "a \(o.typeName) value cannot be called")
+            throw SynQError("T003", "TypeError", "\(Format.article(o.typeName)) value cannot be called")
         default:
-            throw SynQError("T003", "TypeError", "'\(calleeName)' is a \(Format.typeName(callee)), not a function")
+            throw SynQError("T003", "TypeError", "'\(calleeName)' is \(Format.article(Format.typeName(callee))), not a function")
         }
     }
 
@@ -75,8 +75,13 @@ enum Calls {
             if proto.isKernel { return try session.quantum.runKernel(proto, frame) }
             return try proto.body(frame)
         } catch var e as SynQError {
-            if let callSite, e.stack.count < 64 || e.code != "E006" {
-                e.stack.append((proto.name, callSite.source, callSite.span))
+            if let callSite {
+                if e.span == nil { e.span = callSite.span; e.source = callSite.source }
+                if e.stack.count < SynQError.stackLimit {
+                    e.stack.append((proto.name, callSite.source, callSite.span))
+                } else {
+                    e.droppedFrames += 1
+                }
             }
             throw e
         } catch let signal as ControlSignal where signal.flow == .returned {

@@ -69,6 +69,11 @@ public enum Format {
         return out + "\""
     }
 
+    /// "an Int", "a List".
+    public static func article(_ noun: String) -> String {
+        (noun.first.map { "AEIOU".contains($0) } ?? false ? "an " : "a ") + noun
+    }
+
     /// The type name `type(x)` returns.
     public static func typeName(_ v: Value) -> String {
         switch v {

@@ -102,6 +102,9 @@ public struct SynQError: Error, CustomStringConvertible {
     public var help: String?
     /// Innermost first: (function name, source, span of the call site or failing line).
     public var stack: [(function: String, source: Source, span: Span)] = []
+    /// Frames beyond `stackLimit` are counted, not kept.
+    public var droppedFrames = 0
+    static let stackLimit = 200
     /// The value thrown by `throw`, if any.
     public var thrown: Value?
 
@@ -136,11 +139,21 @@ public struct SynQError: Error, CustomStringConvertible {
         if let help { out += "\n  \(cyan)help\(reset): \(help)" }
         if !stack.isEmpty {
             out += "\n\(dim)call stack (innermost first):\(reset)"
-            for entry in stack.prefix(12) {
+            var i = 0
+            while i < stack.count {
+                var j = i
+                while j + 1 < stack.count && stack[j + 1].function == stack[i].function && stack[j + 1].span == stack[i].span
+                        && stack[j + 1].source === stack[i].source { j += 1 }
+                let entry = stack[i]
                 let (line, column) = entry.source.location(of: entry.span.start)
+                let repeats = j - i + 1 + (j == stack.count - 1 ? droppedFrames : 0)
                 out += "\n  in \(entry.function) at \(entry.source.name):\(line):\(column)"
+                if repeats > 1 { out += " (\(repeats) times)" }
+                i = j + 1
             }
-            if stack.count > 12 { out += "\n  … \(stack.count - 12) more frames" }
+            if droppedFrames > 0 && stack.count >= 2 && !(stack[stack.count - 1].function == stack[stack.count - 2].function) {
+                out += "\n  … \(droppedFrames) more frames"
+            }
         }
         return out
     }

@@ -26,18 +26,18 @@ enum Indexing {
             return .string(String(try sliceBounds(r, chars.count).map { chars[$0] }))
         case (.range(let r), .int(let i)): return .int(r.element(try normalise(i, r.count)))
         case (.map(let m), _):
-            guard let k = MapKey(index) else { throw SynQError.type("a Map key cannot be a \(Format.typeName(index))") }
+            guard let k = MapKey(index) else { throw SynQError.type("a Map key cannot be \(Format.article(Format.typeName(index)))") }
             guard let v = m[k] else {
                 throw SynQError("E004", "KeyError", "key \(Format.repr(index)) is not in the map", help: "use m.get(key, default) to read a key that may be missing")
             }
             return v
         case (.object(let o), _):
             if let indexable = o as? Indexable { return try indexable.index(index) }
-            throw SynQError.type("a \(o.typeName) cannot be indexed")
+            throw SynQError.type("\(Format.article(o.typeName)) cannot be indexed")
         case (.list, _), (.tuple, _), (.string, _):
             throw SynQError.type("\(Format.typeName(container)) indices must be Ints or Ranges, not \(Format.typeName(index))")
         default:
-            throw SynQError.type("a \(Format.typeName(container)) cannot be indexed")
+            throw SynQError.type("\(Format.article(Format.typeName(container))) cannot be indexed")
         }
     }
 
@@ -45,10 +45,10 @@ enum Indexing {
         switch (container, index) {
         case (.list(let l), .int(let i)): l.items[try normalise(i, l.items.count)] = value
         case (.map(let m), _):
-            guard let k = MapKey(index) else { throw SynQError.type("a Map key cannot be a \(Format.typeName(index))") }
+            guard let k = MapKey(index) else { throw SynQError.type("a Map key cannot be \(Format.article(Format.typeName(index)))") }
             m[k] = value
         default:
-            throw SynQError.type("cannot assign into a \(Format.typeName(container)) by index")
+            throw SynQError.type("cannot assign into \(Format.article(Format.typeName(container))) by index")
         }
     }
 }
@@ -71,9 +71,9 @@ enum Iteration {
         case .map(let m): return zip(m.keys, m.values).map { .tuple([$0.value, $1]) }
         case .object(let o):
             if let it = o as? Iterable { return try it.elements() }
-            throw SynQError.type("a \(o.typeName) cannot be iterated")
+            throw SynQError.type("\(Format.article(o.typeName)) cannot be iterated")
         default:
-            throw SynQError.type("a \(Format.typeName(v)) cannot be iterated", help: "loop over a List, Map, String, Range or Register")
+            throw SynQError.type("\(Format.article(Format.typeName(v))) cannot be iterated", help: "loop over a List, Map, String, Range or Register")
         }
     }
 }

@@ -120,7 +120,11 @@ public struct Parser {
         var atEnd = false
         if case .eof = t.kind { atEnd = true }
         if case .newline = t.kind, t.span.start >= source.scalars.count { atEnd = true }
-        let span = t.span.end > t.span.start ? t.span : Span(t.span.start, t.span.start + 1)
+        var span = t.span.end > t.span.start ? t.span : Span(t.span.start, t.span.start + 1)
+        if t.kind == .eof || t.kind == .newline, let before = tokens[..<p].last(where: { $0.kind != .newline }) {
+            // point just past the last real token, on its line, rather than at an empty next line
+            span = Span(before.span.end, before.span.end + 1)
+        }
         return Failure(diagnostic: Diagnostic(code, message, at: span, help: help, source: source), atEnd: atEnd)
     }
 
@@ -224,7 +228,7 @@ public struct Parser {
                 advance()
                 let pattern = try parsePattern()
                 guard matchKeyword(.in) else { throw fail("P001", "expected 'in' after the loop variable", help: "for i in 0..10 { ... }") }
-                let iterable = try parseExpression(allowBraceCall: false)
+                let iterable = try parseExpression()
                 let body = try parseBodyAfter(.do)
                 return Stmt(.forLoop(pattern, iterable, body), start.span.to(previous.span))
             case .break: advance(); return Stmt(.breakStmt, start.span)
@@ -292,7 +296,7 @@ public struct Parser {
     mutating func parseIfThen() throws -> Stmt? {
         let save = p
         let start = advance()
-        let cond = try parseExpression(allowBraceCall: false)
+        let cond = try parseExpression()
         guard isKeyword(.then) else { p = save; return nil }
         advance()
         let body = [try parseStatement()]
@@ -684,14 +688,8 @@ public struct Parser {
 
     // MARK: - expressions
 
-    var noBraceCall = false
-
-    /// `allowBraceCall: false` keeps `{` from starting a map literal right after a loop header.
-    public mutating func parseExpression(allowBraceCall: Bool = true) throws -> Expr {
-        let saved = noBraceCall
-        noBraceCall = !allowBraceCall
-        defer { noBraceCall = saved }
-        return try parsePipe()
+    public mutating func parseExpression() throws -> Expr {
+        try parsePipe()
     }
 
     mutating func parsePipe() throws -> Expr {
@@ -944,7 +942,7 @@ public struct Parser {
             }
             _ = try expect("]", "to close the list")
             return Expr(.list(items), start.span.to(previous.span))
-        case .symbol("{") where !noBraceCall:
+        case .symbol("{"):
             advance()
             skipNewlines()
             var entries: [(Expr, Expr)] = []
@@ -982,7 +980,7 @@ public struct Parser {
 
     mutating func parseIfExpression() throws -> Expr {
         let start = advance()
-        let cond = try parseExpression(allowBraceCall: false)
+        let cond = try parseExpression()
         let body: [Stmt]
         if matchKeyword(.then) { body = [try parseStatement()] } else { body = try parseBlock() }
         var elseBody: [Stmt]? = nil
@@ -1002,7 +1000,7 @@ public struct Parser {
 
     mutating func parseMatch() throws -> Expr {
         let start = advance()
-        let subject = try parseExpression(allowBraceCall: false)
+        let subject = try parseExpression()
         _ = try expect("{", "to open the match arms")
         var arms: [MatchArm] = []
         skipNewlinesAndCommas()
