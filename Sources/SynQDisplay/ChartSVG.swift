@@ -25,13 +25,18 @@ public enum ChartSVG {
         let allX = chart.series.flatMap { $0.xs }.filter { $0.isFinite }
         var yLo = min(0, allY.min() ?? 0), yHi = allY.max() ?? 1
         if chart.kind == .line { yLo = allY.min() ?? 0 }
-        if yHi == yLo { yHi = yLo + 1 }
+        if yHi - yLo <= 1e-9 * max(1, abs(yHi)) {
+            // a flat series: centre it in a unit range instead of magnifying rounding noise
+            let mid = (yHi + yLo) / 2
+            yLo = mid - 0.5
+            yHi = mid + 0.5
+        }
         let pad = (yHi - yLo) * 0.05
         if chart.kind == .line { yLo -= pad }
         yHi += pad
         var xLo = allX.min() ?? 0, xHi = allX.max() ?? 1
         if chart.kind == .histogram, let w = Double(chart.categories.first ?? "") { xHi += w }
-        if xHi == xLo { xHi = xLo + 1 }
+        if xHi - xLo <= 1e-9 * max(1, abs(xHi)) { xLo -= 0.5; xHi += 0.5 }
         func px(_ x: Double) -> Double { left + (x - xLo) / (xHi - xLo) * plotW }
         func py(_ y: Double) -> Double { top + plotH - (y - yLo) / (yHi - yLo) * plotH }
         svg.line(left, top + plotH, left + plotW, top + plotH)

@@ -51,8 +51,11 @@ enum Ticks {
         let magnitude = pow10(floorLog10(raw))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
         var ticks: [Double] = []
-        var t = (lo / step).rounded(.up) * step
-        while t <= hi + step * 1e-9 { ticks.append(t); t += step }
+        var k = (lo / step).rounded(.up)
+        while k * step <= hi + step * 1e-9 && ticks.count <= 2 * count + 2 {
+            ticks.append(k * step)
+            k += 1
+        }
         return ticks
     }
 

@@ -1,0 +1,89 @@
+"""Every notebook in notebooks/ runs headless with nbclient, and its outputs show the physics."""
+import glob
+import json
+import math
+import os
+import xml.dom.minidom
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NOTEBOOKS = sorted(glob.glob(os.path.join(ROOT, "notebooks", "*.ipynb")))
+
+
+def execute(path):
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="synq", resources={"metadata": {"path": os.path.dirname(path)}}).execute()
+    return nb
+
+
+@pytest.fixture(scope="module")
+def tour():
+    return execute(os.path.join(ROOT, "notebooks", "01-tour.ipynb"))
+
+
+def outputs_of(nb, first_line_prefix):
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith(first_line_prefix):
+            return cell.outputs
+    raise AssertionError(f"no cell starts with {first_line_prefix!r}")
+
+
+def data_of(outputs, kind="execute_result"):
+    return next(o["data"] for o in outputs if o["output_type"] == kind)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[os.path.basename(p) for p in NOTEBOOKS])
+def test_every_notebook_runs_without_errors(path):
+    nb = execute(path)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert all(o["output_type"] != "error" for o in cell.outputs), cell.source
+
+
+def test_tour_bell_counts_are_only_00_and_11_within_five_sigma(tour):
+    data = data_of(outputs_of(tour, "let counts = run(c"))
+    counts = data["application/json"]
+    assert set(counts) == {"00", "11"}
+    shots = sum(counts.values())
+    sigma = math.sqrt(shots * 0.25)
+    for n in counts.values():
+        assert abs(n - shots / 2) < 5 * sigma
+    svg = xml.dom.minidom.parseString(data["image/svg+xml"])
+    assert len([r for r in svg.getElementsByTagName("rect") if r.getAttribute("class") == "bar"]) == 2
+
+
+def test_tour_live_state_is_a_bell_state(tour):
+    data = data_of(outputs_of(tour, "%seed 2026"))
+    assert "|00⟩" in data["text/html"] and "|11⟩" in data["text/html"]
+    assert data["text/latex"].startswith("$") and "\\rangle" in data["text/latex"]
+    assert data["text/plain"] == "0.7071|00⟩ + 0.7071|11⟩"
+
+
+def test_tour_circuit_diagram_has_one_box_per_gate_and_a_meter_per_measurement(tour):
+    data = data_of(outputs_of(tour, "kernel bell()"))
+    svg = xml.dom.minidom.parseString(data["image/svg+xml"])
+    classes = [e.getAttribute("class") for e in svg.getElementsByTagName("*")]
+    assert classes.count("gate") == 1          # h (the cx target is drawn as ⊕)
+    assert classes.count("target") == 1 and classes.count("control") == 1
+    assert classes.count("measure") == 2
+    assert "<script" not in data["image/svg+xml"] and "href" not in data["image/svg+xml"]
+
+
+def test_tour_expectations_follow_cos_plus_sin(tour):
+    values = json.loads(data_of(outputs_of(tour, "kernel ansatz"))["text/plain"])
+    for value, theta in zip(values, [0.0, math.pi / 4, math.pi / 2]):
+        assert abs(value - (math.cos(theta) + math.sin(theta))) < 1e-4
+
+
+def test_tour_plot_is_valid_svg(tour):
+    data = data_of(outputs_of(tour, "let thetas"))
+    svg = xml.dom.minidom.parseString(data["image/svg+xml"])
+    assert svg.getElementsByTagName("path")
+
+
+def test_tour_version_line_names_the_seed(tour):
+    text = "".join(o.get("text", "") for o in outputs_of(tour, "%version"))
+    assert "seed 2026" in text
