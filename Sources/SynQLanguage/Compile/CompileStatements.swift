@@ -9,12 +9,13 @@ extension Compiler {
             case .ifExpr(let cond, let thenBody, let elseBody):
                 let c = try compileExpr(cond)
                 let t = try compileBlock(thenBody)
-                let el = try elseBody.map { try compileBlock($0) }
+                let el = try compileOptionalBlock(elseBody)
+                let hasElse = elseBody != nil
                 return { f in
                     let v = try c(f)
-                    if case .bool(let b) = v { return b ? try t(f) : try el?(f) ?? .normal }
-                    if case .object(let m as MeasurementRef) = v { return try Compiler.recordConditional(m, t, el, f) }
-                    return Operators.isTruthy(v) ? try t(f) : try el?(f) ?? .normal
+                    if case .bool(let b) = v { return b ? try t(f) : try el(f) }
+                    if case .object(let m as MeasurementRef) = v { return try Compiler.recordConditional(m, t, hasElse ? el : nil, f) }
+                    return Operators.isTruthy(v) ? try t(f) : try el(f)
                 }
             case .match:
                 let v = try compileExpr(e)

@@ -49,13 +49,13 @@ final class Compiler {
     /// Compiles a cell. The closure runs it and returns its displayed value, if any.
     func compileCell(_ stmts: [Stmt]) throws -> () throws -> Value? {
         try predeclareTopLevel(stmts)
-        var execs: [(Exec, Span)] = []
+        var steps: [Statement] = []
         for (i, stmt) in stmts.enumerated() {
             let isLast = i == stmts.count - 1
             if isLast, !stmt.endsWithSemicolon, producesValue(stmt) {
-                execs.append((try compileTail(stmt), stmt.span))
+                steps.append(Statement(run: try compileTail(stmt)))
             } else {
-                execs.append((try compileStmt(stmt), stmt.span))
+                steps.append(Statement(run: try compileStmt(stmt)))
             }
         }
         if dryRun { return { nil } }
@@ -67,10 +67,10 @@ final class Compiler {
         let quantum = session.quantum
         return {
             let frame = Frame.make(size: slotCount, parent: nil)
-            for (exec, _) in execs {
+            for step in steps {
                 quantum.beginStatement()
                 do {
-                    let flow = try exec(frame)
+                    let flow = try step.run(frame)
                     quantum.finishStatement()
                     if flow == .returned { return frame.returnValue }
                 } catch {
@@ -207,6 +207,20 @@ final class Compiler {
         return try body()
     }
 
+    // Closures returned through the generic version come back wrapped in conversion thunks
+    // that every later call pays for; these overloads return them unwrapped.
+    func withBlock(_ body: () throws -> Exec) rethrows -> Exec {
+        scope.blocks.append([:])
+        defer { scope.blocks.removeLast() }
+        return try body()
+    }
+
+    func withBlock(_ body: () throws -> Eval) rethrows -> Eval {
+        scope.blocks.append([:])
+        defer { scope.blocks.removeLast() }
+        return try body()
+    }
+
     /// Declares a block's functions before its statements, so they may call each other.
     func predeclareFunctions(_ stmts: [Stmt]) {
         guard !scope.atCellTopLevel else { return }
@@ -220,38 +234,48 @@ final class Compiler {
     }
 
     func compileBlock(_ stmts: [Stmt], newScope: Bool = true) throws -> Exec {
-        let build = { () throws -> Exec in
-            self.predeclareFunctions(stmts)
-            return Compiler.sequence(try stmts.map { try self.compileStmt($0) })
-        }
-        return newScope ? try withBlock(build) : try build()
+        if newScope { scope.blocks.append([:]) }
+        defer { if newScope { scope.blocks.removeLast() } }
+        predeclareFunctions(stmts)
+        var steps: [Statement] = []
+        for stmt in stmts { steps.append(Statement(run: try compileStmt(stmt))) }
+        return Compiler.sequence(steps)
     }
 
     /// A block whose last expression statement is its value (stored as the frame's return value).
     func compileTailBlock(_ stmts: [Stmt]) throws -> Exec {
         try withBlock {
             predeclareFunctions(stmts)
-            var execs: [Exec] = []
+            var steps: [Statement] = []
             for (i, s) in stmts.enumerated() {
-                execs.append(i == stmts.count - 1 ? try compileTail(s) : try compileStmt(s))
+                steps.append(Statement(run: i == stmts.count - 1 ? try compileTail(s) : try compileStmt(s)))
             }
-            return Compiler.sequence(execs)
+            return Compiler.sequence(steps)
         }
     }
 
-    static func sequence(_ execs: [Exec]) -> Exec {
-        switch execs.count {
+    /// Optional statements as a closure that does nothing when absent (an optional closure
+    /// would be called through a conversion thunk).
+    func compileOptionalBlock(_ stmts: [Stmt]?, tail: Bool = false) throws -> Exec {
+        guard let stmts else { return { _ in .normal } }
+        return tail ? try compileTailBlock(stmts) : try compileBlock(stmts)
+    }
+
+    /// Runs statements in order until one breaks, continues or returns. Statement closures are
+    /// held in structs: closures kept directly in an array are called through conversion thunks.
+    static func sequence(_ steps: [Statement]) -> Exec {
+        switch steps.count {
         case 0: return { _ in .normal }
-        case 1: return execs[0]
+        case 1: return steps[0].run
         case 2:
-            let (a, b) = (execs[0], execs[1])
+            let a = steps[0].run, b = steps[1].run
             return { f in
                 let flow = try a(f)
                 if flow != .normal { return flow }
                 return try b(f)
             }
         case 3:
-            let (a, b, c) = (execs[0], execs[1], execs[2])
+            let a = steps[0].run, b = steps[1].run, c = steps[2].run
             return { f in
                 var flow = try a(f)
                 if flow != .normal { return flow }
@@ -260,7 +284,6 @@ final class Compiler {
                 return try c(f)
             }
         default:
-            let steps = execs.map { Statement(run: $0) }
             return { f in
                 for s in steps {
                     let flow = try s.run(f)
@@ -278,10 +301,10 @@ final class Compiler {
         case .ifExpr(let cond, let thenBody, let elseBody):
             let c = try compileCondition(cond)
             let t = try compileTailBlock(thenBody)
-            let el = try elseBody.map { try compileTailBlock($0) }
+            let el = try compileOptionalBlock(elseBody, tail: true)
             return { f in
                 if try c(f) { return try t(f) }
-                return try el?(f) ?? .normal
+                return try el(f)
             }
         case .block(let stmts):
             return try compileTailBlock(stmts)
