@@ -69,7 +69,13 @@ public enum CircuitText {
         var columns: [[Instruction]] = []
         for inst in circuit.instructions {
             let qs = inst.qubits
-            guard let lo = qs.min(), let hi = qs.max() else { continue }
+            guard let lo = qs.min(), var hi = qs.max() else { continue }
+            switch inst {
+            case .measure, .conditional:
+                // its line runs down to the classical wire: nothing below may share the column
+                hi = max(hi, circuit.qubitCount - 1)
+            default: break
+            }
             let col = (lo...hi).map { level[$0] }.max()!
             if col == columns.count { columns.append([]) }
             columns[col].append(inst)
