@@ -17,7 +17,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "Support"),
-        .target(name: "QuantumKit", swiftSettings: optimise),
+        .target(name: "QuantumKit", dependencies: ["Support"], swiftSettings: optimise),
         .target(name: "SynQLanguage", dependencies: ["QuantumKit", "Support"], swiftSettings: optimise),
         .target(name: "SynQDisplay", dependencies: ["QuantumKit"]),
         .target(name: "JupyterProtocol", dependencies: ["CZeroMQ", "CCrypto", "Support"]),

@@ -20,15 +20,7 @@ public final class KernelServer {
     static let maxMessageSize: Int64 = 64 << 20
 
     public init(connectionFile: String, handler: KernelHandler, historyPath: String = HistoryStore.defaultPath()) throws {
-        guard let f = fopen(connectionFile, "r") else { throw ConfigurationError("cannot read the connection file \(connectionFile)") }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        fclose(f)
+        guard let bytes = Files.read(connectionFile) else { throw ConfigurationError("cannot read the connection file \(connectionFile)") }
         info = try ConnectionInfo(json: try JSON.parse(bytes))
         codec = WireCodec(key: info.key)
         self.handler = handler

@@ -1,5 +1,6 @@
 import Glibc
 import QuantumKit
+import Support
 import SynQLanguage
 
 struct MagicError: Error {
@@ -107,16 +108,8 @@ final class Magics {
             try config(argument)
         case "%load":
             guard !argument.isEmpty else { throw MagicError("%load needs a file name") }
-            guard let f = fopen(argument, "rb") else { throw MagicError("cannot read \(argument): \(String(cString: strerror(errno)))") }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = fread(&buffer, 1, buffer.count, f)
-                if n <= 0 { break }
-                bytes += buffer[0..<n]
-            }
-            fclose(f)
-            return try session.execute(String(decoding: bytes, as: UTF8.self), name: argument)
+            guard let text = Files.readText(argument) else { throw MagicError("cannot read \(argument): \(String(cString: strerror(errno)))") }
+            return try session.execute(text, name: argument)
         case "%version":
             let seed = session.seed.map { String(Int64(bitPattern: $0)) } ?? "none"
             say("SynQ kernel \(KernelInfo.version); simulator QuantumKit state vector (complex double); seed \(seed); engine \(engine); threads \(ParallelFor.threads); max_qubits \(MemoryBudget.maxQubits)")

@@ -6,17 +6,8 @@ import Support
 
 enum Commands {
     static func readSource(_ path: String) -> String? {
-        let file = path == "-" ? stdin : fopen(path, "rb")
-        guard let file else { return nil }
-        defer { if path != "-" { fclose(file) } }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        if path == "-" { return String(decoding: Files.read(stdin), as: UTF8.self) }
+        return Files.readText(path)
     }
 
     static func runOrCheck(check: Bool, _ arguments: [String]) -> Int32 {

@@ -28,19 +28,6 @@ final class GoldenTests: XCTestCase {
         return out.sorted()
     }
 
-    static func read(_ path: String) -> String? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// What `synq run` would print for a program.
     static func run(_ text: String, name: String) -> String {
         var result = ""
@@ -76,8 +63,8 @@ final class GoldenTests: XCTestCase {
         var failures = 0
         for program in programs {
             let path = GoldenTests.directory + "/" + program
-            let text = GoldenTests.read(path)!
-            let expected = GoldenTests.read(String(path.dropLast(5)) + ".out") ?? "<missing .out file>"
+            let text = Files.readText(path)!
+            let expected = Files.readText(String(path.dropLast(5)) + ".out") ?? "<missing .out file>"
             let name = String(program.split(separator: "/").last!)
             let actual = GoldenTests.run(text, name: name)
             if actual != expected { failures += 1 }

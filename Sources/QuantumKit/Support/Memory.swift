@@ -1,4 +1,4 @@
-import Glibc
+import Support
 
 /// Memory checks made before allocating a state, so a too-large request is an error, not a crash.
 public enum MemoryBudget {
@@ -7,7 +7,7 @@ public enum MemoryBudget {
 
     /// Bytes the kernel may still allocate: MemAvailable from /proc/meminfo.
     public static func availableBytes() -> Int {
-        guard let text = try? String(decoding: readAll("/proc/meminfo"), as: UTF8.self) else { return Int.max }
+        guard let text = Files.readText("/proc/meminfo") else { return Int.max }
         for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
             let parts = line.split(separator: " ")
             if parts.count >= 2, let kib = Int(parts[1]) { return kib * 1024 }

@@ -1,5 +1,5 @@
-import Glibc
 import Dispatch
+import Support
 
 /// Static-chunk parallel loops over a state, used above a size threshold where threads pay off.
 public enum ParallelFor {
@@ -10,7 +10,7 @@ public enum ParallelFor {
 
     static func defaultThreads() -> Int {
         var cpus = 0
-        for line in (try? String(decoding: readAll("/proc/cpuinfo"), as: UTF8.self).split(separator: "\n")) ?? [] where line.hasPrefix("processor") {
+        for line in (Files.readText("/proc/cpuinfo") ?? "").split(separator: "\n") where line.hasPrefix("processor") {
             cpus += 1
         }
         return max(1, cpus)
@@ -48,17 +48,4 @@ public enum ParallelFor {
         }
         return partial.reduce(0, +)
     }
-}
-
-func readAll(_ path: String) throws -> [UInt8] {
-    guard let f = fopen(path, "r") else { return [] }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n <= 0 { break }
-        out.append(contentsOf: buffer[0..<n])
-    }
-    return out
 }

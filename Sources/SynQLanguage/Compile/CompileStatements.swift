@@ -425,8 +425,15 @@ extension Compiler {
         }
     }
 
-    func compileMethods(_ methods: [FunctionDecl], into type: TypeRef) throws -> [(String, FunctionProto)] {
-        try methods.map { ($0.name, try compileFunctionProto($0, isKernel: false)) }
+    /// Compiles a type's methods; the statement binds the type's name and attaches the methods.
+    func bindType(_ type: TypeRef, methods: [FunctionDecl], span: Span) throws -> Exec {
+        let compiled = try methods.map { ($0.name, try compileFunctionProto($0, isKernel: false)) }
+        let store = declareBinding(type.name, mutable: true, span: span)
+        return { f in
+            for (name, proto) in compiled { type.methods[name] = .function(Closure(proto: proto, env: f)) }
+            store(f, .type(type))
+            return .normal
+        }
     }
 
     func compileStruct(_ decl: StructDecl) throws -> Exec {
@@ -439,13 +446,7 @@ extension Compiler {
         scope = FunctionScope(parent: outer, isCell: false, isFunction: true)
         type.compiledDefaults = try decl.fields.map { p in try p.defaultValue.map { try compileExpr($0) } }
         scope = outer
-        let methods = try compileMethods(decl.methods, into: type)
-        let store = declareBinding(decl.name, mutable: true, span: decl.span)
-        return { f in
-            for (name, proto) in methods { type.methods[name] = .function(Closure(proto: proto, env: f)) }
-            store(f, .type(type))
-            return .normal
-        }
+        return try bindType(type, methods: decl.methods, span: decl.span)
     }
 
     func compileEnum(_ decl: EnumDecl) throws -> Exec {
@@ -458,13 +459,7 @@ extension Compiler {
             existing.append(c)
             pendingEnumCases[c.name] = existing
         }
-        let methods = try compileMethods(decl.methods, into: type)
-        let store = declareBinding(decl.name, mutable: true, span: decl.span)
-        return { f in
-            for (name, proto) in methods { type.methods[name] = .function(Closure(proto: proto, env: f)) }
-            store(f, .type(type))
-            return .normal
-        }
+        return try bindType(type, methods: decl.methods, span: decl.span)
     }
 }
 

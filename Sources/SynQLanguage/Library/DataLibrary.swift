@@ -166,16 +166,8 @@ enum RegexLibrary {
 
 enum IOLibrary {
     static func readBytes(_ path: String) throws -> [UInt8] {
-        guard let f = fopen(path, "rb") else { throw SynQError("E011", "IOError", "cannot open '\(path)': \(String(cString: strerror(errno)))") }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n <= 0 { break }
-            out.append(contentsOf: buffer[0..<n])
-        }
-        return out
+        guard let bytes = Files.read(path) else { throw SynQError("E011", "IOError", "cannot open '\(path)': \(String(cString: strerror(errno)))") }
+        return bytes
     }
 
     static func readText(_ path: String) throws -> String { String(decoding: try readBytes(path), as: UTF8.self) }
