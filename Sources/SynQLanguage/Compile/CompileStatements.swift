@@ -378,7 +378,6 @@ extension Compiler {
     // MARK: - declarations
 
     func compileFunctionProto(_ decl: FunctionDecl, isKernel: Bool) throws -> FunctionProto {
-        let proto = FunctionProto(decl: decl, isKernel: isKernel, source: source)
         var seen = Set<String>()
         for p in decl.params {
             if !seen.insert(p.name).inserted { throw error("R006", "parameter '\(p.name)' appears twice", p.span) }
@@ -387,23 +386,21 @@ extension Compiler {
         scope = FunctionScope(parent: outer, isCell: false, isFunction: true, isKernel: isKernel)
         defer { scope = outer }
         for p in decl.params { _ = scope.declare(p.name, mutable: true) }
-        proto.defaults = try decl.params.map { p in try p.defaultValue.map { try compileExpr($0) } }
-        if isKernel { proto.buildsCircuit = decl.body.contains { if case .qubitDecl = $0.kind { return true }; return false } }
-        let body = try compileTailBlock(decl.body)
-        let returnCheck = try decl.returnType.map { type -> Eval in
-            try typeChecked({ f in f.returnValue }, type, what: "\(decl.name)'s return value", span: decl.span, generics: decl.generics)
-        }
-        proto.body = { f in
-            let flow = try body(f)
-            guard flow == .returned else {
-                if let returnCheck { f.returnValue = .none; return try returnCheck(f) }
-                return .none
+        let defaults = try decl.params.map { p in try p.defaultValue.map { try compileExpr($0) } }
+        let buildsCircuit = isKernel && decl.body.contains { if case .qubitDecl = $0.kind { return true }; return false }
+        let block = try compileTailBlock(decl.body)
+        let body: Eval
+        if let type = decl.returnType {
+            let check = try typeChecked({ f in f.returnValue }, type, what: "\(decl.name)'s return value", span: decl.span, generics: decl.generics)
+            body = { f in
+                if try block(f) != .returned { f.returnValue = .none }
+                return try check(f)
             }
-            if let returnCheck { return try returnCheck(f) }
-            return f.returnValue
+        } else {
+            body = { f in try block(f) == .returned ? f.returnValue : .none }
         }
-        proto.slotCount = scope.slotCount
-        return proto
+        return FunctionProto(decl: decl, isKernel: isKernel, buildsCircuit: buildsCircuit, source: source,
+                             defaults: defaults, slotCount: scope.slotCount, body: body)
     }
 
     func compileFunctionDecl(_ decl: FunctionDecl, isKernel: Bool) throws -> Exec {

@@ -49,28 +49,32 @@ final class FunctionProto {
     let name: String
     let params: [Param]
     let arity: Int
-    var paramTypes: [TypeExpr?]
+    let paramTypes: [TypeExpr?]
     let hasAnnotations: Bool
-    var defaults: [Eval?]
+    let defaults: [Eval?]
     let returnType: TypeExpr?
     let generics: [String]
-    var slotCount = 0
-    var body: Eval = { _ in .none }
+    let slotCount: Int
+    /// Constants, so a call reads them without retaining anything.
+    let body: Eval
     let doc: String?
     let isKernel: Bool
     /// A kernel that allocates its own qubits: calling it builds and returns a Circuit.
-    var buildsCircuit = false
+    let buildsCircuit: Bool
     let span: Span
     let source: Source
     var hasSelf: Bool { params.first?.name == "self" }
 
-    init(decl: FunctionDecl, isKernel: Bool, source: Source) {
+    init(decl: FunctionDecl, isKernel: Bool, buildsCircuit: Bool, source: Source, defaults: [Eval?], slotCount: Int, body: @escaping Eval) {
         name = decl.name
         params = decl.params
         arity = decl.params.count
         paramTypes = decl.params.map { $0.type }
         hasAnnotations = decl.params.contains { $0.type != nil }
-        defaults = []
+        self.defaults = defaults
+        self.slotCount = slotCount
+        self.body = body
+        self.buildsCircuit = buildsCircuit
         returnType = decl.returnType
         generics = decl.generics
         doc = decl.doc
