@@ -51,6 +51,9 @@ extension Compiler {
             return { f in .bool(try l(f) || r(f)) }
 
         case .binary(let op, let lhsExpr, let rhsExpr):
+            if case .int(let k) = rhsExpr.kind, let fast = try compileBinaryWithConstant(op, try compileExpr(lhsExpr), k, span) {
+                return fast
+            }
             return try compileBinary(op, try compileExpr(lhsExpr), try compileExpr(rhsExpr), span)
 
         case .range(let loExpr, let hiExpr, let inclusive, let stepExpr):
@@ -202,6 +205,67 @@ extension Compiler {
         }
     }
 
+    /// `x + 1`, `n < 2` and the like: an Int literal on the right needs no closure of its own.
+    /// A left operand that is not an Int goes through the general operator, evaluated once.
+    func compileBinaryWithConstant(_ op: String, _ l: @escaping Eval, _ k: Int, _ span: Span) throws -> Eval? {
+        let constant = Value.int(k)
+        let slow: (Value) throws -> Value = { [self] a in
+            do { return try Compiler.applyBinary(op, a, constant) } catch { throw self.locate(error, span) }
+        }
+        switch op {
+        case "+":
+            return { f in
+                let a = try l(f)
+                if case .int(let x) = a { let (r, o) = x.addingReportingOverflow(k); if !o { return .int(r) } }
+                return try slow(a)
+            }
+        case "-":
+            return { f in
+                let a = try l(f)
+                if case .int(let x) = a { let (r, o) = x.subtractingReportingOverflow(k); if !o { return .int(r) } }
+                return try slow(a)
+            }
+        case "*":
+            return { f in
+                let a = try l(f)
+                if case .int(let x) = a { let (r, o) = x.multipliedReportingOverflow(by: k); if !o { return .int(r) } }
+                return try slow(a)
+            }
+        case "%" where k > 0:
+            return { f in
+                let a = try l(f)
+                if case .int(let x) = a { let m = x % k; return .int(m < 0 ? m + k : m) }
+                return try slow(a)
+            }
+        case "<": return { f in let a = try l(f); if case .int(let x) = a { return .bool(x < k) }; return try slow(a) }
+        case "<=": return { f in let a = try l(f); if case .int(let x) = a { return .bool(x <= k) }; return try slow(a) }
+        case ">": return { f in let a = try l(f); if case .int(let x) = a { return .bool(x > k) }; return try slow(a) }
+        case ">=": return { f in let a = try l(f); if case .int(let x) = a { return .bool(x >= k) }; return try slow(a) }
+        case "==": return { f in let a = try l(f); if case .int(let x) = a { return .bool(x == k) }; return try slow(a) }
+        case "!=": return { f in let a = try l(f); if case .int(let x) = a { return .bool(x != k) }; return try slow(a) }
+        default: return nil
+        }
+    }
+
+    /// A binary operator on two values (the general path of the specialised closures).
+    static func applyBinary(_ op: String, _ a: Value, _ b: Value) throws -> Value {
+        switch op {
+        case "+": return try Operators.add(a, b)
+        case "-": return try Operators.subtract(a, b)
+        case "*": return try Operators.multiply(a, b)
+        case "/": return try Operators.divide(a, b)
+        case "%": return try Operators.remainder(a, b)
+        case "**": return try Operators.power(a, b)
+        case "==": return .bool(Operators.equal(a, b))
+        case "!=": return .bool(!Operators.equal(a, b))
+        case "<": return .bool(try Operators.compare(a, b) < 0)
+        case "<=": return .bool(try Operators.compare(a, b) <= 0)
+        case ">": return .bool(try Operators.compare(a, b) > 0)
+        case ">=": return .bool(try Operators.compare(a, b) >= 0)
+        default: return try Operators.bitwise(op, a, b)
+        }
+    }
+
     func compileBinary(_ op: String, _ l: @escaping Eval, _ r: @escaping Eval, _ span: Span) throws -> Eval {
         func wrap(_ body: @escaping (Value, Value) throws -> Value) -> Eval {
             return { [self] f in
@@ -322,10 +386,13 @@ extension Compiler {
             return { [self] f in
                 let fv = try callee(f)
                 if case .function(let c) = fv, c.boundSelf == nil, c.proto.arity == n, !c.proto.isKernel {
-                    let frame = Frame.make(size: c.proto.slotCount, parent: c.env)
+                    let proto = c.proto
+                    var frame = proto.frame(parent: c.env)
                     let slots = frame.slots
                     for i in 0..<n { slots[i] = try args[i].eval(f) }
-                    return try Calls.invoke(c, frame, session: session, callSite: site)
+                    let result = try Calls.invoke(c, frame, session: session, callSite: site)
+                    proto.recycle(&frame)
+                    return result
                 }
                 var values: [Value] = []
                 values.reserveCapacity(n)

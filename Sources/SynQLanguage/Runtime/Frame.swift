@@ -2,7 +2,7 @@ import Glibc
 
 struct FrameHeader {
     let size: Int
-    let parent: Frame?
+    var parent: Frame?
     var returnValue: Value
 }
 
@@ -23,6 +23,14 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
 
     @inline(__always) var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
     @inline(__always) var parent: Frame? { header.parent }
+
+    /// Empties the frame for reuse by another call of the same function.
+    @inline(__always) func recycle() {
+        let s = slots
+        for i in 0..<header.size { s[i] = .none }
+        header.returnValue = .none
+        header.parent = nil
+    }
     @inline(__always) var size: Int { header.size }
 
     /// Set by `return` before it unwinds with `Flow.returned`.
@@ -61,6 +69,24 @@ final class FunctionProto {
     let isKernel: Bool
     /// A kernel that allocates its own qubits: calling it builds and returns a Circuit.
     let buildsCircuit: Bool
+    /// Frames of finished calls that nothing kept, ready for the next call.
+    private var spareFrames: [Frame] = []
+
+    /// A frame for a call: a spare one when there is one, else a new one.
+    @inline(__always) func frame(parent: Frame?) -> Frame {
+        if let spare = spareFrames.popLast() {
+            spare.header.parent = parent
+            return spare
+        }
+        return Frame.make(size: slotCount, parent: parent)
+    }
+
+    /// Takes back a call's frame unless a closure still holds it.
+    @inline(__always) func recycle(_ frame: inout Frame) {
+        guard spareFrames.count < 32, isKnownUniquelyReferenced(&frame) else { return }
+        frame.recycle()
+        spareFrames.append(frame)
+    }
     let span: Span
     let source: Source
     var hasSelf: Bool { params.first?.name == "self" }
