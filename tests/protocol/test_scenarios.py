@@ -302,3 +302,18 @@ def test_history_survives_a_restart(kernel):
     kc.history(hist_access_type="search", pattern="let marker_for_history*", raw=True, output=False)
     reply = kc.get_shell_msg(timeout=10)
     assert any(h[2] == "let marker_for_history = 12345" for h in reply["content"]["history"])
+
+
+def test_interrupt_stops_a_long_simulation_within_a_second(kernel):
+    km, kc = kernel
+    run_cell(kc, "qubit q[20]\nfor i in 0..4000 { h q }")
+    msg_id = kc.execute("probs(q[0])")
+    time.sleep(0.5)
+    start = time.monotonic()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=5)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    assert time.monotonic() - start < 1.0
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    _, outputs = run_cell(kc, "reset_all()\nqubit r[2]\nx r[1]\nprobs(r)")
+    assert result_of(outputs)["text/plain"] == "[0.0, 0.0, 1.0, 0.0]"
