@@ -13,14 +13,13 @@ struct MagicError: Error {
 final class Magics {
     unowned let handler: SynQHandler
     var session: Session { handler.session }
-    var engine = "auto"
 
     init(handler: SynQHandler) { self.handler = handler }
 
     static let lineMagics: [(String, String)] = [
         ("%lsmagic", "list the magics"), ("%who", "session names and their types"), ("%reset", "clear every binding and the quantum state"),
         ("%time STMT", "run a statement and print how long it took"), ("%seed N", "seed sampling and measurement for reproducible runs"),
-        ("%qubits", "live registers and the memory of the state"), ("%config KEY=VALUE", "max_qubits, threads, engine"),
+        ("%qubits", "live registers and the memory of the state"), ("%config KEY=VALUE", "max_qubits, threads, engine (auto, statevector, stabilizer)"),
         ("%load FILE", "run a .synq file in the session"), ("%version", "the provenance line: kernel, simulator, seed, engine"),
     ]
     static let cellMagics: [(String, String)] = [("%%time", "run the cell and print how long it took")]
@@ -112,7 +111,7 @@ final class Magics {
             return try session.execute(text, name: argument)
         case "%version":
             let seed = session.seed.map { String(Int64(bitPattern: $0)) } ?? "none"
-            say("SynQ kernel \(KernelInfo.version); simulator QuantumKit state vector (complex double); seed \(seed); engine \(engine); threads \(ParallelFor.threads); max_qubits \(MemoryBudget.maxQubits)")
+            say("SynQ kernel \(KernelInfo.version); simulators QuantumKit state vector (complex double) and stabilizer tableau; seed \(seed); engine \(session.defaultEngine.rawValue); threads \(ParallelFor.threads); max_qubits \(MemoryBudget.maxQubits)")
         case "%qasm", "%cluster", "%jobs":
             throw MagicError("\(name) is not available in this version of SynQ")
         default:
@@ -125,7 +124,7 @@ final class Magics {
 
     func config(_ argument: String) throws {
         if argument.isEmpty {
-            say("max_qubits=\(MemoryBudget.maxQubits)\nthreads=\(ParallelFor.threads)\nengine=\(engine)\nprecision=double")
+            say("max_qubits=\(MemoryBudget.maxQubits)\nthreads=\(ParallelFor.threads)\nengine=\(session.defaultEngine.rawValue)\nprecision=double")
             return
         }
         let kv = argument.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters() }
@@ -138,8 +137,8 @@ final class Magics {
             guard let n = Int(kv[1]), n >= 1, n <= 256 else { throw MagicError("threads must be a positive Int") }
             ParallelFor.threads = n
         case "engine":
-            guard ["auto", "statevector"].contains(kv[1]) else { throw MagicError("engine must be auto or statevector") }
-            engine = kv[1]
+            guard let engine = Engine(rawValue: kv[1]), engine != .density else { throw MagicError("engine must be auto, statevector or stabilizer") }
+            session.defaultEngine = engine
         case "precision":
             guard kv[1] == "double" else { throw MagicError("precision=\(kv[1]) is not available; the simulator computes in double precision") }
         default:

@@ -87,3 +87,11 @@ def test_tour_plot_is_valid_svg(tour):
 def test_tour_version_line_names_the_seed(tour):
     text = "".join(o.get("text", "") for o in outputs_of(tour, "%version"))
     assert "seed 2026" in text
+
+
+def test_tour_thousand_qubit_ghz_gives_only_all_zeros_and_all_ones(tour):
+    text = data_of(outputs_of(tour, "kernel ghz(n: Int)"))["text/plain"]
+    rows = json.loads(text.replace("(", "[").replace(")", "]"))
+    assert sorted(r[0] for r in rows) == ["00000000…", "11111111…"]
+    assert sum(r[1] for r in rows) == 10_000
+    assert all(abs(r[1] - 5000) < 5 * 50 for r in rows)

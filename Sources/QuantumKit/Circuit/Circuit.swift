@@ -31,16 +31,8 @@ public struct Operation: Equatable, Sendable {
         return kind.rawValue
     }
 
-    public var isClifford: Bool {
-        guard power == 1 else { return false }
-        switch kind {
-        case .id, .x, .y, .z, .h, .s, .sdg, .sx, .sxdg, .swap, .iswap, .ecr:
-            if controls.isEmpty { return true }
-            return controls.count == 1 && [.x, .y, .z].contains(kind) && controlStates == [true]
-        default:
-            return false
-        }
-    }
+    /// Whether the stabilizer engine can apply it.
+    public var isClifford: Bool { StabilizerTableau.supports(self) }
 
     /// The target matrix with inverse and power applied (controls are applied by the engine).
     public func matrix(_ bindings: [String: Double] = [:]) throws -> [Complex] {

@@ -3,14 +3,22 @@ public enum Engine: String, CaseIterable, Sendable {
     case auto, statevector, stabilizer, density
 }
 
-/// Counts of outcomes over classical bits; the key's bit j is clbit j.
+/// Counts of outcomes over classical bits. Outcomes of up to 62 bits are keyed by their value
+/// (bit j is clbit j); longer ones (from the stabilizer engine) by their bitstring.
 public struct Counts: Equatable, Sendable {
     public var bitCount: Int
     public var shots: Int
     public var counts: [Int: Int]
+    public var wideCounts: [String: Int] = [:]
+
+    public static let narrowLimit = 62
 
     public init(bitCount: Int, shots: Int, counts: [Int: Int]) {
         self.bitCount = bitCount; self.shots = shots; self.counts = counts
+    }
+
+    public init(bitCount: Int, shots: Int, wideCounts: [String: Int]) {
+        self.bitCount = bitCount; self.shots = shots; self.counts = [:]; self.wideCounts = wideCounts
     }
 
     /// Bitstring with bit 0 rightmost.
@@ -18,19 +26,45 @@ public struct Counts: Equatable, Sendable {
         String((0..<bitCount).reversed().map { outcome & (1 << $0) != 0 ? "1" : "0" })
     }
 
+    /// How often an outcome (a bitstring, bit 0 rightmost) was seen.
+    public func count(of bits: String) -> Int {
+        if bitCount > Counts.narrowLimit { return wideCounts[bits] ?? 0 }
+        guard let value = Int(bits, radix: 2) else { return 0 }
+        return counts[value] ?? 0
+    }
+
+    public var distinctOutcomes: Int { counts.count + wideCounts.count }
+
     /// Outcomes sorted by count (descending), ties by outcome.
     public var sorted: [(String, Int)] {
-        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { (bitstring($0.key), $0.value) }
+        let rows = counts.map { (bitstring($0.key), $0.value) } + wideCounts.map { ($0.key, $0.value) }
+        return rows.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
     }
 }
 
 public struct Simulator {
     public var seed: UInt64?
     public var cancellation: CancellationFlag?
+    public var engine: Engine
 
-    public init(seed: UInt64? = nil, cancellation: CancellationFlag? = nil) {
+    public init(seed: UInt64? = nil, cancellation: CancellationFlag? = nil, engine: Engine = .auto) {
         self.seed = seed
         self.cancellation = cancellation
+        self.engine = engine
+    }
+
+    /// The engine a run uses: `auto` takes the stabilizer engine for Clifford-only circuits.
+    public func engine(for circuit: Circuit) throws -> Engine {
+        switch engine {
+        case .auto: return circuit.isClifford ? .stabilizer : .statevector
+        case .stabilizer:
+            guard circuit.isClifford else {
+                throw SimulationError("SIM031", "the stabilizer engine runs Clifford circuits only (h, s, sdg, sx, sxdg, x, y, z, cx, cy, cz, swap)")
+            }
+            return .stabilizer
+        case .density: throw SimulationError("SIM030", "the density-matrix engine is not available in this version")
+        case .statevector: return .statevector
+        }
     }
 
     /// The state after every gate, reset and measurement (measurements collapse at random).
@@ -70,6 +104,10 @@ public struct Simulator {
             let offset = circuit.clbitCount
             circuit.addClbits("meas", circuit.qubitCount)
             for q in 0..<circuit.qubitCount { circuit.append(.measure(qubit: q, clbit: offset + q)) }
+        }
+        if try engine(for: circuit) == .stabilizer { return try runStabilizer(circuit, shots: shots, random: &random) }
+        guard circuit.clbitCount <= Counts.narrowLimit else {
+            throw SimulationError("SIM003", "the state-vector engine counts outcomes of at most \(Counts.narrowLimit) bits, not \(circuit.clbitCount)")
         }
         let insts = circuit.instructions
         // the unitary prefix runs once
@@ -121,5 +159,70 @@ public struct Simulator {
             counts[key, default: 0] += 1
         }
         return Counts(bitCount: circuit.clbitCount, shots: shots, counts: counts)
+    }
+
+    /// A Clifford circuit on the tableau: sampled from the final state when all measurements
+    /// come last, else simulated shot by shot.
+    func runStabilizer(_ circuit: Circuit, shots: Int, random: inout SeededRandom) throws -> Counts {
+        let tableau = StabilizerTableau(qubits: circuit.qubitCount)
+        let insts = circuit.instructions
+        var prefixEnd = 0
+        while prefixEnd < insts.count, case .gate = insts[prefixEnd] { prefixEnd += 1 }
+        for inst in insts[..<prefixEnd] {
+            try cancellation?.check()
+            if case .gate(let op) = inst { try tableau.apply(op) }
+        }
+        var terminal: [(Int, Int)] = []
+        var isTerminal = true
+        var measured = Set<Int>()
+        for inst in insts[prefixEnd...] {
+            switch inst {
+            case .measure(let q, let c):
+                if !measured.insert(q).inserted { isTerminal = false }
+                terminal.append((q, c))
+            case .barrier: continue
+            default: isTerminal = false
+            }
+        }
+        let wide = circuit.clbitCount > Counts.narrowLimit
+        var narrow: [Int: Int] = [:]
+        var wideCounts: [String: Int] = [:]
+        func record(_ bits: [Bool]) {
+            if wide {
+                wideCounts[String(bits.reversed().map { $0 ? "1" : "0" }), default: 0] += 1
+            } else {
+                var key = 0
+                for (c, b) in bits.enumerated() where b { key |= 1 << c }
+                narrow[key, default: 0] += 1
+            }
+        }
+        if isTerminal {
+            for sample in tableau.sample(terminal.map { $0.0 }, shots: shots, random: &random) {
+                var bits = [Bool](repeating: false, count: circuit.clbitCount)
+                for (j, (_, c)) in terminal.enumerated() { bits[c] = (sample[j / 64] >> UInt64(j % 64)) & 1 != 0 }
+                record(bits)
+            }
+        } else {
+            for _ in 0..<shots {
+                try cancellation?.check()
+                let t = tableau.copy()
+                var bits = [Bool](repeating: false, count: circuit.clbitCount)
+                for inst in insts[prefixEnd...] {
+                    switch inst {
+                    case .gate(let op): try t.apply(op)
+                    case .measure(let q, let c): bits[c] = t.measure(q, random: &random)
+                    case .reset(let q): t.reset(q, random: &random)
+                    case .barrier: break
+                    case .conditional(let clbits, let value, let op):
+                        var v = 0
+                        for (j, c) in clbits.enumerated() where bits[c] { v |= 1 << j }
+                        if v == value { try t.apply(op) }
+                    }
+                }
+                record(bits)
+            }
+        }
+        return wide ? Counts(bitCount: circuit.clbitCount, shots: shots, wideCounts: wideCounts)
+                    : Counts(bitCount: circuit.clbitCount, shots: shots, counts: narrow)
     }
 }

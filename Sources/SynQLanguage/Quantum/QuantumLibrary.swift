@@ -37,13 +37,10 @@ enum QuantumLibrary {
     }
 
     static func engine(_ a: Arguments) throws -> Engine {
-        guard let v = a.keyword("engine") else { return .auto }
+        guard let v = a.keyword("engine") else { return a.context.defaultEngine }
         let name = Format.str(v)
         guard let e = Engine(rawValue: name) else {
-            throw SynQError.value("unknown engine '\(name)'", help: "engines: auto, statevector")
-        }
-        if e == .stabilizer || e == .density {
-            throw SynQError("SIM030", "SimulationError", "the \(name) engine is not available in this version", help: "use engine: \"statevector\" (or \"auto\")")
+            throw SynQError.value("unknown engine '\(name)'", help: "engines: auto, statevector, stabilizer")
         }
         return e
     }
@@ -56,12 +53,11 @@ enum QuantumLibrary {
 
     static let builtins: [Builtin] = [
         Builtin("run", "run(c, shots: 1024, seed: nil, engine: \"auto\") -> Counts",
-                "Runs a circuit on a fresh simulator and returns measurement counts. A circuit without measurements measures every qubit. With a seed the counts repeat exactly.") { a in
+                "Runs a circuit on a fresh simulator and returns measurement counts. A circuit without measurements measures every qubit. With a seed the counts repeat exactly. engine: \"auto\" (the stabilizer engine for Clifford circuits, else the state vector), \"statevector\" or \"stabilizer\".") { a in
             let c = try circuit(try a.argument(0, "c"))
             let shots = try a.optionalInt(nil, "shots") ?? 1024
             guard shots >= 1 else { throw SynQError.value("shots must be at least 1") }
-            _ = try engine(a)
-            let simulator = Simulator(seed: try seed(a), cancellation: a.context.interrupt)
+            let simulator = Simulator(seed: try seed(a), cancellation: a.context.interrupt, engine: try engine(a))
             return .object(CountsValue(try simulator.run(c, shots: shots)))
         },
         Builtin("state", "state() or state(c) -> State",

@@ -200,13 +200,17 @@ final class CircuitBuilder: QuantumTarget {
     /// Classical conditions in force (from `if m { ... }` on a measurement inside the kernel).
     var conditions: [(clbits: [Int], value: Int)] = []
 
+    /// Circuits are descriptions, so they may be larger than a state vector; the engine that
+    /// runs one checks its own memory.
+    static let maxQubits = 100_000
+
     init(name: String) { self.name = name }
 
     func allocate(_ name: String, _ size: Int) throws -> RegisterValue {
         guard size >= 1 else { throw SynQError("Q005", "QubitError", "a register needs at least one qubit, not \(size)") }
         let offset = circuit.addQubits(name, size)
-        if circuit.qubitCount > 40 {
-            throw SynQError("SIM001", "MemoryError", "kernel \(self.name) allocates \(circuit.qubitCount) qubits, more than a circuit may hold (40)")
+        if circuit.qubitCount > CircuitBuilder.maxQubits {
+            throw SynQError("SIM001", "MemoryError", "kernel \(self.name) allocates \(circuit.qubitCount) qubits, more than a circuit may hold (\(CircuitBuilder.maxQubits))")
         }
         return RegisterValue(name: name, qubits: Array(offset..<offset + size), owner: self)
     }

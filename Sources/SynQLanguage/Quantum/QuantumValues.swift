@@ -116,28 +116,32 @@ public final class CountsValue: NativeObject, Indexable, Sized, Iterable, JSONCo
     public let counts: Counts
     init(_ counts: Counts) { self.counts = counts }
     public var typeName: String { "Counts" }
-    public var length: Int { counts.counts.count }
+    public var length: Int { counts.distinctOutcomes }
     public var text: String {
         let rows = counts.sorted
         let shown = rows.prefix(16).map { "\($0.0): \($0.1)" }.joined(separator: ", ")
         return "{" + shown + (rows.count > 16 ? ", … \(rows.count - 16) more" : "") + "}"
     }
 
-    func key(_ v: Value) throws -> Int {
+    /// An outcome as a bitstring: from a String, an Int (by value) or Bits.
+    func key(_ v: Value) throws -> String {
         switch v {
         case .string(let s):
             guard s.count == counts.bitCount, s.allSatisfy({ $0 == "0" || $0 == "1" }) else {
                 throw SynQError("E004", "KeyError", "'\(s)' is not a \(counts.bitCount)-bit outcome")
             }
-            return Int(s, radix: 2)!
-        case .int(let i): return i
-        case .object(let o as BitsValue): return o.intValue
+            return s
+        case .int(let i):
+            guard i >= 0, counts.bitCount <= Counts.narrowLimit else { throw SynQError("E004", "KeyError", "\(i) is not an outcome") }
+            return counts.bitstring(i)
+        case .object(let o as BitsValue): return o.text
         default: throw SynQError.type("Counts are indexed by bitstrings like \"01\", not \(Format.typeName(v))")
         }
     }
 
-    public func index(_ i: Value) throws -> Value { .int(counts.counts[try key(i)] ?? 0) }
-    public func containsValue(_ v: Value) throws -> Bool { (counts.counts[try key(v)] ?? 0) > 0 }
+    public func index(_ i: Value) throws -> Value { .int(counts.count(of: try key(i))) }
+    public func equals(_ other: NativeObject) -> Bool { (other as? CountsValue)?.counts == counts }
+    public func containsValue(_ v: Value) throws -> Bool { counts.count(of: try key(v)) > 0 }
     public func elements() throws -> [Value] { counts.sorted.map { .tuple([.string($0.0), .int($0.1)]) } }
     public func json() throws -> JSON { .object(JSONObject(counts.sorted.map { ($0.0, JSON.int($0.1)) })) }
 
@@ -148,8 +152,8 @@ public final class CountsValue: NativeObject, Indexable, Sized, Iterable, JSONCo
         case "values": return method("values", "counts.values() -> List", "The counts, most frequent first.") { _ in .list(ListRef(self.counts.sorted.map { .int($0.1) })) }
         case "items": return method("items", "counts.items() -> List", "(outcome, count) tuples, most frequent first.") { _ in .list(ListRef(try self.elements())) }
         case "get": return method("get", "counts.get(outcome, default = 0) -> Int", "The count of an outcome.") { a in
-            let n = self.counts.counts[try self.key(try a.argument(0, "outcome"))]
-            return n.map { .int($0) } ?? (a.count > 1 ? a[1] : .int(0))
+            let n = self.counts.count(of: try self.key(try a.argument(0, "outcome")))
+            return n > 0 || a.count < 2 ? .int(n) : a[1]
         }
         case "most_common": return method("most_common", "counts.most_common(k = 1) -> List", "The k most frequent (outcome, count) tuples.") { a in
             let k = a.count > 0 ? try a.int(0, "k") : 1

@@ -59,6 +59,8 @@ public final class Session {
     /// Where help() sends its text: the kernel shows it in the pager; elsewhere it prints.
     public var showHelp: ((String) -> Void)?
     public var maxRecursionDepth = 20_000
+    /// The engine `run` uses when none is named (`%config engine=...`).
+    public var defaultEngine: Engine = .auto
 
     let globals = GlobalStore()
     var globalTable: [String: GlobalInfo] = [:]
