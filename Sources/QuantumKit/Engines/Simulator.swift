@@ -42,6 +42,33 @@ public struct Counts: Equatable, Sendable {
     }
 }
 
+extension Circuit {
+    /// How a run can be split: the unitary prefix (gates and barriers) runs once; when nothing
+    /// but measurements of distinct qubits follows, those (qubit, clbit) pairs are returned and
+    /// every shot can be sampled from one final state. Otherwise the rest runs shot by shot.
+    func samplingPlan() -> (prefixEnd: Int, terminal: [(Int, Int)]?) {
+        var prefixEnd = 0
+        loop: while prefixEnd < instructions.count {
+            switch instructions[prefixEnd] {
+            case .gate, .barrier: prefixEnd += 1
+            default: break loop
+            }
+        }
+        var terminal: [(Int, Int)] = []
+        var measured = Set<Int>()
+        for inst in instructions[prefixEnd...] {
+            switch inst {
+            case .measure(let q, let c):
+                guard measured.insert(q).inserted else { return (prefixEnd, nil) }
+                terminal.append((q, c))
+            case .barrier: continue
+            default: return (prefixEnd, nil)
+            }
+        }
+        return (prefixEnd, terminal)
+    }
+}
+
 public struct Simulator {
     public var seed: UInt64?
     public var cancellation: CancellationFlag?
@@ -110,32 +137,14 @@ public struct Simulator {
             throw SimulationError("SIM003", "the state-vector engine counts outcomes of at most \(Counts.narrowLimit) bits, not \(circuit.clbitCount)")
         }
         let insts = circuit.instructions
-        // the unitary prefix runs once
-        var prefixEnd = 0
-        while prefixEnd < insts.count {
-            if case .gate = insts[prefixEnd] { prefixEnd += 1 } else if case .barrier = insts[prefixEnd] { prefixEnd += 1 } else { break }
-        }
-        // terminal measurements: nothing but measurements and barriers after the prefix
-        var terminal: [(Int, Int)] = []
-        var isTerminal = true
-        var measuredQubits = Set<Int>()
-        for inst in insts[prefixEnd...] {
-            switch inst {
-            case .measure(let q, let c):
-                if measuredQubits.contains(q) { isTerminal = false }
-                measuredQubits.insert(q)
-                terminal.append((q, c))
-            case .barrier: continue
-            default: isTerminal = false
-            }
-        }
+        let (prefixEnd, terminalMeasurements) = circuit.samplingPlan()
         let state = try StateVector(qubits: circuit.qubitCount)
         var bits = [Bool](repeating: false, count: circuit.clbitCount)
         for inst in insts[..<prefixEnd] {
             try cancellation?.check()
             try execute(inst, on: state, bits: &bits, random: &random, bindings: bindings)
         }
-        if isTerminal {
+        if let terminal = terminalMeasurements {
             let byQubit = state.sample(terminal.map { $0.0 }, shots: shots, random: &random)
             var counts: [Int: Int] = [:]
             for (outcome, n) in byQubit {
@@ -166,23 +175,10 @@ public struct Simulator {
     func runStabilizer(_ circuit: Circuit, shots: Int, random: inout SeededRandom) throws -> Counts {
         let tableau = StabilizerTableau(qubits: circuit.qubitCount)
         let insts = circuit.instructions
-        var prefixEnd = 0
-        while prefixEnd < insts.count, case .gate = insts[prefixEnd] { prefixEnd += 1 }
+        let (prefixEnd, terminalMeasurements) = circuit.samplingPlan()
         for inst in insts[..<prefixEnd] {
             try cancellation?.check()
             if case .gate(let op) = inst { try tableau.apply(op) }
-        }
-        var terminal: [(Int, Int)] = []
-        var isTerminal = true
-        var measured = Set<Int>()
-        for inst in insts[prefixEnd...] {
-            switch inst {
-            case .measure(let q, let c):
-                if !measured.insert(q).inserted { isTerminal = false }
-                terminal.append((q, c))
-            case .barrier: continue
-            default: isTerminal = false
-            }
         }
         let wide = circuit.clbitCount > Counts.narrowLimit
         var narrow: [Int: Int] = [:]
@@ -196,7 +192,7 @@ public struct Simulator {
                 narrow[key, default: 0] += 1
             }
         }
-        if isTerminal {
+        if let terminal = terminalMeasurements {
             for sample in tableau.sample(terminal.map { $0.0 }, shots: shots, random: &random) {
                 var bits = [Bool](repeating: false, count: circuit.clbitCount)
                 for (j, (_, c)) in terminal.enumerated() { bits[c] = (sample[j / 64] >> UInt64(j % 64)) & 1 != 0 }
