@@ -21,12 +21,16 @@ final class Magics {
         ("%time STMT", "run a statement and print how long it took"), ("%seed N", "seed sampling and measurement for reproducible runs"),
         ("%qubits", "live registers and the memory of the state"), ("%config KEY=VALUE", "max_qubits, threads, engine (auto, statevector, stabilizer)"),
         ("%load FILE", "run a .synq file in the session"), ("%version", "the provenance line: kernel, simulator, seed, engine"),
+        ("%qasm [2]", "the live circuit as OpenQASM 3 (or 2.0)"),
     ]
-    static let cellMagics: [(String, String)] = [("%%time", "run the cell and print how long it took")]
+    static let cellMagics: [(String, String)] = [
+        ("%%time", "run the cell and print how long it took"),
+        ("%%qasm", "the cell is OpenQASM 2 or 3: run it on the live qubits"),
+    ]
 
     static var names: [String] { (lineMagics + cellMagics).map { String($0.0.split(separator: " ")[0]) } }
 
-    func say(_ text: String) { session.output.write(text + "\n", toStandardError: false) }
+    func say(_ text: String, terminator: String = "\n") { session.output.write(text + terminator, toStandardError: false) }
 
     func run(_ code: String, cellName: String) throws -> Value? {
         if code.hasPrefix("%%") {
@@ -39,6 +43,9 @@ final class Magics {
                 let value = try session.execute("\n" + body.dropFirst(body.hasPrefix("\n") ? 1 : 0), name: cellName)
                 say("time: \(formatSeconds(now() - start))")
                 return value
+            case "%%qasm":
+                say(try session.runQASM("\n" + body.dropFirst(body.hasPrefix("\n") ? 1 : 0), name: cellName))
+                return nil
             default:
                 throw MagicError("unknown cell magic \(name); cell magics: \(Magics.cellMagics.map { $0.0 }.joined(separator: ", "))")
             }
@@ -112,7 +119,14 @@ final class Magics {
         case "%version":
             let seed = session.seed.map { String(Int64(bitPattern: $0)) } ?? "none"
             say("SynQ kernel \(KernelInfo.version); simulators QuantumKit state vector (complex double) and stabilizer tableau; seed \(seed); engine \(session.defaultEngine.rawValue); threads \(ParallelFor.threads); max_qubits \(MemoryBudget.maxQubits)")
-        case "%qasm", "%cluster", "%jobs":
+        case "%qasm":
+            guard argument.isEmpty || argument == "2" || argument == "3" else { throw MagicError("%qasm takes 2 or 3 (the OpenQASM version), like %qasm 2") }
+            do {
+                say(try OpenQASM.write(session.quantum.drawnCircuit, version: argument == "2" ? 2 : 3), terminator: "")
+            } catch let e as QASMError {
+                throw MagicError("\(e.code): \(e.message)")
+            }
+        case "%cluster", "%jobs":
             throw MagicError("\(name) is not available in this version of SynQ")
         default:
             var help = "known magics: " + Magics.names.joined(separator: " ")

@@ -21,33 +21,68 @@ enum Commands {
             return 2
         }
         let name = path == "-" ? "<stdin>" : path
-        let color = isatty(2) != 0
         var status: Int32 = 0
         Threads.run(stackSize: Threads.largeStack) {
             let session = Session()
             signal(SIGINT) { _ in Commands.interruptTarget?.cancel() }
             Commands.interruptTarget = session.interrupt
             do {
-                if check {
+                if path.hasSuffix(".qasm") {
+                    if check {
+                        try session.checkQASM(text, name: name)
+                    } else {
+                        print(try session.runQASM(text, name: name))
+                        if showProbabilities { print(ProbabilityReport.lines(session), terminator: "") }
+                    }
+                } else if check {
                     try session.check(text, name: name)
                 } else {
                     let result = try session.execute(text, name: name)
                     if let result, case .none = result {} else if let result { print(Format.str(result)) }
                     if showProbabilities { print(ProbabilityReport.lines(session), terminator: "") }
                 }
-            } catch let d as Diagnostic {
-                fputs(d.render(color: color) + "\n", stderr)
-                status = 1
-            } catch let e as SynQError {
-                fputs(e.render(color: color) + "\n", stderr)
-                status = 1
             } catch {
-                fputs("error: \(error)\n", stderr)
-                status = 1
+                status = report(error)
             }
             fflush(stdout)
         }
         return status
+    }
+
+    /// `synq qasm FILE.synq`: runs the program and prints, as OpenQASM, the Circuit its last
+    /// expression gives, or else everything it applied to the live qubits.
+    static func qasm(_ arguments: [String]) -> Int32 {
+        let version = arguments.contains("--qasm2") ? 2 : 3
+        guard let path = arguments.first(where: { !$0.hasPrefix("--") || $0 == "-" }), let text = readSource(path) else {
+            fputs("synq: qasm needs a readable .synq file (or - for standard input)\n", stderr)
+            return 2
+        }
+        var status: Int32 = 0
+        Threads.run(stackSize: Threads.largeStack) {
+            let session = Session()
+            do {
+                let result = try session.execute(text, name: path == "-" ? "<stdin>" : path)
+                var circuit = session.quantum.drawnCircuit
+                if case .object(let c as CircuitValue)? = result { circuit = c.circuit }
+                print(try OpenQASM.write(circuit, version: version), terminator: "")
+            } catch {
+                status = report(error)
+            }
+            fflush(stdout)
+        }
+        return status
+    }
+
+    /// Prints an error in the diagnostics format to stderr; returns the exit status, 1.
+    static func report(_ error: Error) -> Int32 {
+        let color = isatty(2) != 0
+        switch error {
+        case let d as Diagnostic: fputs(d.render(color: color) + "\n", stderr)
+        case let e as SynQError: fputs(e.render(color: color) + "\n", stderr)
+        case let e as QASMError: fputs("error[SYNQ-\(e.code)]: \(e.message)\n", stderr)
+        default: fputs("error: \(error)\n", stderr)
+        }
+        return 1
     }
 
     nonisolated(unsafe) static var interruptTarget: CancellationFlag?

@@ -8,8 +8,11 @@ usage: synq <command> [options]
 
 commands:
   run FILE.synq | -         run a program (a diagnostic goes to stderr, exit code 1)
+  run FILE.qasm             run OpenQASM 2 or 3 on fresh qubits; print the measured bits
       --probabilities       afterwards print the live qubits' basis probabilities
-  check FILE.synq           parse and resolve only
+  check FILE.synq|.qasm     parse and resolve only
+  qasm FILE.synq [--qasm2]  print as OpenQASM 3 (or 2.0) the Circuit the program ends
+                            with, else everything it applied to the live qubits
   kernel --connection-file F
                             run the Jupyter kernel (what kernel.json starts)
   install [--user | --sys-prefix | --prefix DIR]
@@ -27,6 +30,8 @@ arguments.removeFirst()
 switch command {
 case "run", "check":
     exit(Commands.runOrCheck(check: command == "check", arguments))
+case "qasm":
+    exit(Commands.qasm(arguments))
 case "kernel":
     exit(Commands.kernel(arguments))
 case "install":

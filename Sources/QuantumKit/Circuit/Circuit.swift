@@ -145,6 +145,9 @@ public struct Circuit: Equatable, Sendable {
     public var qubitRegisters: [Register]
     public var clbitRegisters: [Register]
     public var instructions: [Instruction]
+    /// A phase e^{i·globalPhase} on the whole state: unobservable alone, but part of the state
+    /// vector and of OpenQASM 3's `gphase`, so imported circuits keep Qiskit's exact states.
+    public var globalPhase: Double = 0
 
     public init(qubits: Int = 0, clbits: Int = 0) {
         qubitCount = qubits
@@ -214,6 +217,7 @@ public struct Circuit: Equatable, Sendable {
     public func inverse() throws -> Circuit {
         var out = self
         out.instructions = []
+        out.globalPhase = -globalPhase
         for inst in instructions.reversed() {
             switch inst {
             case .gate(var op):

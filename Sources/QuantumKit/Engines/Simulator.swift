@@ -104,6 +104,7 @@ public struct Simulator {
             if dropMeasurements, case .measure = inst { continue }
             try execute(inst, on: state, bits: &bits, random: &random, bindings: bindings)
         }
+        if circuit.globalPhase != 0 { state.multiply(by: Complex.exp(i: circuit.globalPhase)) }
         return state
     }
 

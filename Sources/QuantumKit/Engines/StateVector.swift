@@ -44,6 +44,18 @@ public final class StateVector {
         amplitudes[0] = 1
     }
 
+    /// Multiplies every amplitude by `factor` (a global phase).
+    public func multiply(by factor: Complex) {
+        let a = amplitudes
+        ParallelFor.run(dimension) { lo, hi in
+            for i in lo..<hi {
+                let z = Complex(a[2 * i], a[2 * i + 1]) * factor
+                a[2 * i] = z.re
+                a[2 * i + 1] = z.im
+            }
+        }
+    }
+
     // MARK: - gates
 
     /// Applies one gate operation, choosing the specialised kernel for its shape.

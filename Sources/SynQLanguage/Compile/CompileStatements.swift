@@ -7,16 +7,8 @@ extension Compiler {
         case .expression(let e):
             switch e.kind {
             case .ifExpr(let cond, let thenBody, let elseBody):
-                let c = try compileExpr(cond)
-                let t = try compileBlock(thenBody)
-                let el = try compileOptionalBlock(elseBody)
-                let hasElse = elseBody != nil
-                return { f in
-                    let v = try c(f)
-                    if case .bool(let b) = v { return b ? try t(f) : try el(f) }
-                    if case .object(let m as MeasurementRef) = v { return try Compiler.recordConditional(m, t, hasElse ? el : nil, f) }
-                    return Operators.isTruthy(v) ? try t(f) : try el(f)
-                }
+                return compileIf(try compileExpr(cond), try compileBlock(thenBody), try compileOptionalBlock(elseBody),
+                                 hasElse: elseBody != nil)
             case .match:
                 let v = try compileExpr(e)
                 return { f in _ = try v(f); return .normal }

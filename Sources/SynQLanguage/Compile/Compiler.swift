@@ -299,13 +299,8 @@ final class Compiler {
         guard case .expression(let e) = stmt.kind else { return try compileStmt(stmt) }
         switch e.kind {
         case .ifExpr(let cond, let thenBody, let elseBody):
-            let c = try compileCondition(cond)
-            let t = try compileTailBlock(thenBody)
-            let el = try compileOptionalBlock(elseBody, tail: true)
-            return { f in
-                if try c(f) { return try t(f) }
-                return try el(f)
-            }
+            return compileIf(try compileExpr(cond), try compileTailBlock(thenBody), try compileOptionalBlock(elseBody, tail: true),
+                             hasElse: elseBody != nil)
         case .block(let stmts):
             return try compileTailBlock(stmts)
         default:
@@ -339,7 +334,22 @@ final class Compiler {
         return { f in
             let x = try v(f)
             if case .bool(let b) = x { return b }
+            if case .object(is MeasurementRef) = x {
+                throw SynQError("Q008", "QubitError", "a measurement inside a circuit being built has no value yet; only an if statement can depend on it")
+            }
             return Operators.isTruthy(x)
+        }
+    }
+
+    /// An if statement. Its condition may be a measurement inside a circuit being built: then
+    /// the branches are recorded as classically conditioned gates instead of chosen now.
+    func compileIf(_ cond: @escaping (Frame) throws -> Value, _ thenBranch: @escaping Exec, _ elseBranch: @escaping Exec,
+                   hasElse: Bool) -> Exec {
+        return { f in
+            let v = try cond(f)
+            if case .bool(let b) = v { return b ? try thenBranch(f) : try elseBranch(f) }
+            if case .object(let m as MeasurementRef) = v { return try Compiler.recordConditional(m, thenBranch, hasElse ? elseBranch : nil, f) }
+            return Operators.isTruthy(v) ? try thenBranch(f) : try elseBranch(f)
         }
     }
 }

@@ -10,6 +10,14 @@ enum QuantumLibrary {
         throw SynQError.type("'\(name)' must be a Circuit, not \(Format.typeName(v))")
     }
 
+    static func exportQASM(_ c: Circuit, version: Int) throws -> String {
+        do {
+            return try OpenQASM.write(c, version: version)
+        } catch let e as QASMError {
+            throw SynQError(e.code, "QASMError", e.message)
+        }
+    }
+
     static func observable(_ v: Value) throws -> Observable {
         switch v {
         case .object(let o as ObservableValue): return o.observable
@@ -121,6 +129,24 @@ enum QuantumLibrary {
             } catch let e as SimulationError { throw SynQError.value(e.message) }
         },
         pauli("X"), pauli("Y"), pauli("Z"), pauli("I"),
+        Builtin("qasm", "qasm(c) -> String",
+                "The circuit as OpenQASM 3: stdgates.inc names, ctrl/negctrl/inv/pow modifiers, measurements, resets, barriers, classically conditioned gates and `input float[64]` for symbolic parameters.") { a in
+            .string(try exportQASM(try circuit(try a.argument(0, "c")), version: 3))
+        },
+        Builtin("qasm2", "qasm2(c) -> String",
+                "The circuit as OpenQASM 2.0 with qelib1.inc. Inverses and powers become equivalent gates; what 2.0 cannot express (a modifier with no qelib1 form, a parameter, a condition on part of a register) is an error.") { a in
+            .string(try exportQASM(try circuit(try a.argument(0, "c")), version: 2))
+        },
+        Builtin("qasm_import", "qasm_import(text) -> Circuit",
+                "Reads OpenQASM 2.0 or 3 text into a Circuit: registers, gate definitions, modifiers, measurements, resets, barriers, if on bits, for loops and constants. Anything outside that subset is an error naming the construct and its line.") { a in
+            let text = try a.string(0, "text")
+            do {
+                return .object(CircuitValue(try OpenQASM.read(text), name: "qasm"))
+            } catch let e as QASMError {
+                let line = Source(name: "qasm", text: text).lineText(e.line).trimmingCharacters(in: " ")
+                throw SynQError(e.code, "QASMError", "\(e)", help: line.isEmpty ? nil : "at: \(line)")
+            }
+        },
         Builtin("gates", "gates() -> List", "The names of every gate the language knows.") { _ in
             .list(ListRef(GateSpec.table.keys.sorted().map { .string($0) }))
         },
