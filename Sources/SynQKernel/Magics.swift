@@ -35,16 +35,18 @@ final class Magics {
     func run(_ code: String, cellName: String) throws -> Value? {
         if code.hasPrefix("%%") {
             let firstLine = code.prefix { $0 != "\n" }
-            let body = String(code.dropFirst(firstLine.count))
+            let rest = code.dropFirst(firstLine.count)
+            // keeps the cell's line numbers: the magic's line becomes an empty one
+            let body = "\n" + rest.dropFirst(rest.hasPrefix("\n") ? 1 : 0)
             let name = firstLine.split(separator: " ").first.map(String.init) ?? ""
             switch name {
             case "%%time":
                 let start = now()
-                let value = try session.execute("\n" + body.dropFirst(body.hasPrefix("\n") ? 1 : 0), name: cellName)
+                let value = try session.execute(body, name: cellName)
                 say("time: \(formatSeconds(now() - start))")
                 return value
             case "%%qasm":
-                say(try session.runQASM("\n" + body.dropFirst(body.hasPrefix("\n") ? 1 : 0), name: cellName))
+                say(try session.runQASM(body, name: cellName))
                 return nil
             default:
                 throw MagicError("unknown cell magic \(name); cell magics: \(Magics.cellMagics.map { $0.0 }.joined(separator: ", "))")
@@ -121,11 +123,7 @@ final class Magics {
             say("SynQ kernel \(KernelInfo.version); simulators QuantumKit state vector (complex double) and stabilizer tableau; seed \(seed); engine \(session.defaultEngine.rawValue); threads \(ParallelFor.threads); max_qubits \(MemoryBudget.maxQubits)")
         case "%qasm":
             guard argument.isEmpty || argument == "2" || argument == "3" else { throw MagicError("%qasm takes 2 or 3 (the OpenQASM version), like %qasm 2") }
-            do {
-                say(try OpenQASM.write(session.quantum.drawnCircuit, version: argument == "2" ? 2 : 3), terminator: "")
-            } catch let e as QASMError {
-                throw MagicError("\(e.code): \(e.message)")
-            }
+            say(try session.liveCircuitQASM(version: argument == "2" ? 2 : 3), terminator: "")
         case "%cluster", "%jobs":
             throw MagicError("\(name) is not available in this version of SynQ")
         default:

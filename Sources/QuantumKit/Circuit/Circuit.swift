@@ -120,6 +120,13 @@ public enum Instruction: Equatable, Sendable {
     /// Apply the operation only if the classical bits, read as a little-endian integer, equal `value`.
     case conditional(clbits: [Int], value: Int, Operation)
 
+    /// Whether `clbits`, read as a little-endian integer from `bits`, equal `value`.
+    public static func conditionHolds(clbits: [Int], value: Int, bits: [Bool]) -> Bool {
+        var v = 0
+        for (j, c) in clbits.enumerated() where bits[c] { v |= 1 << j }
+        return v == value
+    }
+
     public var qubits: [Int] {
         switch self {
         case .gate(let op), .conditional(_, _, let op): return op.qubits

@@ -116,9 +116,7 @@ public struct Simulator {
         case .reset(let q): state.reset(q, random: &random)
         case .barrier: break
         case .conditional(let clbits, let value, let op):
-            var v = 0
-            for (j, c) in clbits.enumerated() where bits[c] { v |= 1 << j }
-            if v == value { try state.apply(op, bindings: bindings) }
+            if Instruction.conditionHolds(clbits: clbits, value: value, bits: bits) { try state.apply(op, bindings: bindings) }
         }
     }
 
@@ -211,9 +209,7 @@ public struct Simulator {
                     case .reset(let q): t.reset(q, random: &random)
                     case .barrier: break
                     case .conditional(let clbits, let value, let op):
-                        var v = 0
-                        for (j, c) in clbits.enumerated() where bits[c] { v |= 1 << j }
-                        if v == value { try t.apply(op) }
+                        if Instruction.conditionHolds(clbits: clbits, value: value, bits: bits) { try t.apply(op) }
                     }
                 }
                 record(bits)

@@ -5,7 +5,6 @@ import Glibc
 struct QASMExporter {
     let circuit: Circuit
     let version: Int
-    private var lines: [String] = []
     private var definitionsUsed: [String] = []
     private var qubitNames: [String] = []
     private var clbitNames: [String] = []

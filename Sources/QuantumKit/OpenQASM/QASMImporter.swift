@@ -56,8 +56,6 @@ struct QASMImporter {
     private var circuit = Circuit()
     private var qubitRegisters: [String: Register] = [:]
     private var clbitRegisters: [String: Register] = [:]
-    /// Declared with `qubit q;` / `bit c;`: the name alone means the one element.
-    private var scalars: Set<String> = []
     private var library: Set<String> = QASMGateLibrary.builtins
     private var gates: [String: GateDefinition] = [:]
     private var values: [String: QASMValue] = [:]
@@ -98,13 +96,11 @@ struct QASMImporter {
             let n = try declarationSize(size, t)
             let offset = circuit.addQubits(name, n)
             qubitRegisters[name] = Register(name: name, offset: offset, size: n)
-            if size == nil { scalars.insert(name) }
         case .classicalDeclaration(let name, let size, let measuring, let t):
             try checkFresh(name, t)
             let n = try declarationSize(size, t)
             let offset = circuit.addClbits(name, n)
             clbitRegisters[name] = Register(name: name, offset: offset, size: n)
-            if size == nil { scalars.insert(name) }
             if let source = measuring {
                 try run(.measure(source, into: QASMOperand(name: name, index: nil, token: t), t))
             }
@@ -126,7 +122,7 @@ struct QASMImporter {
             }
             gates[name] = GateDefinition(parameters: parameters, qubits: qubits, body: body)
         case .gateCall(let call):
-            try append(try expand(call))
+            try append(try expand(call), at: call.token)
         case .measure(let source, let target, let t):
             guard conditions.isEmpty else { throw QASMError("QASM010", "measurements inside if are not supported", at: t) }
             guard let target else {
@@ -208,7 +204,7 @@ struct QASMImporter {
         }
     }
 
-    private mutating func append(_ primitives: [QASMPrimitive]) throws {
+    private mutating func append(_ primitives: [QASMPrimitive], at t: QASMToken) throws {
         for p in primitives {
             switch p {
             case .gate(let op):
@@ -218,8 +214,8 @@ struct QASMImporter {
                     circuit.append(op)
                 }
             case .phase(let angle):
-                guard angle.isNumeric else { throw QASMError("QASM010", "a global phase that depends on an input is not supported") }
-                guard conditions.isEmpty else { throw QASMError("QASM010", "a global phase inside if is not supported") }
+                guard angle.isNumeric else { throw QASMError("QASM010", "a global phase that depends on an input is not supported", at: t) }
+                guard conditions.isEmpty else { throw QASMError("QASM010", "a global phase inside if is not supported", at: t) }
                 circuit.globalPhase += angle.constant
             }
         }
@@ -377,13 +373,10 @@ struct QASMImporter {
             guard expansionDepth < 64 else { throw QASMError("QASM020", "gate definitions nest more than 64 deep", at: t) }
             expansionDepth += 1
             defer { expansionDepth -= 1 }
-            let saved = (values, qubitRegisters, scalars)
-            defer { (values, qubitRegisters, scalars) = saved }
+            let saved = (values, qubitRegisters)
+            defer { (values, qubitRegisters) = saved }
             for (p, v) in zip(definition.parameters, arguments) { values[p] = .symbolic(v) }
-            for (name, q) in zip(definition.qubits, qubits) {
-                qubitRegisters[name] = Register(name: name, offset: q, size: 1)
-                scalars.insert(name)
-            }
+            for (name, q) in zip(definition.qubits, qubits) { qubitRegisters[name] = Register(name: name, offset: q, size: 1) }
             var out: [QASMPrimitive] = []
             for case .gateCall(let inner) in definition.body { out += try expand(inner) }
             return out

@@ -5,12 +5,7 @@ extension Session {
     /// become live registers bound to their names (replacing ones of the same name), its gates
     /// apply, and each bit register becomes a session name holding the measured Bits. Returns a one-line summary.
     public func runQASM(_ text: String, name: String) throws -> String {
-        let circuit: Circuit
-        do {
-            circuit = try OpenQASM.read(text)
-        } catch let e as QASMError {
-            throw Diagnostic.fromQASM(e, source: Source(name: name, text: text))
-        }
+        let circuit = try readQASM(text, name: name)
         let live = quantum
         var results: [String] = []
         live.beginStatement()
@@ -36,9 +31,7 @@ extension Session {
                 case .barrier(let qs):
                     live.barrier(qs.map { wires[$0] })
                 case .conditional(let clbits, let value, let op):
-                    var v = 0
-                    for (j, c) in clbits.enumerated() where bits[c] { v |= 1 << j }
-                    if v == value { try live.apply(op.remapped(wires)) }
+                    if Instruction.conditionHolds(clbits: clbits, value: value, bits: bits) { try live.apply(op.remapped(wires)) }
                 }
             }
             live.finishStatement()
@@ -57,15 +50,23 @@ extension Session {
         let summary = "OpenQASM: \(circuit.instructions.count) instructions on \(registers.isEmpty ? "no qubits" : registers)"
         return results.isEmpty ? summary : summary + "; " + results.joined(separator: ", ")
     }
-}
 
-extension Session {
     /// Parses and checks OpenQASM without running it (`synq check FILE.qasm`).
     public func checkQASM(_ text: String, name: String) throws {
+        _ = try readQASM(text, name: name)
+    }
+
+    /// Everything applied to the live qubits, as OpenQASM 3 or 2.0 (`%qasm`).
+    public func liveCircuitQASM(version: Int) throws -> String {
+        try QuantumLibrary.exportQASM(quantum.drawnCircuit, version: version)
+    }
+
+    /// OpenQASM read into a Circuit; a problem becomes a diagnostic with its place in `name`.
+    private func readQASM(_ text: String, name: String) throws -> Circuit {
         do {
-            _ = try OpenQASM.read(text)
+            return try OpenQASM.read(text)
         } catch let e as QASMError {
-            throw Diagnostic.fromQASM(e, source: Source(name: name, text: text))
+            throw Diagnostic(e.code, e.message, at: Span(e.offset, e.offset + e.length), source: Source(name: name, text: text))
         }
     }
 }
@@ -77,12 +78,5 @@ extension Operation {
         op.targets = targets.map { wires[$0] }
         op.controls = controls.map { wires[$0] }
         return op
-    }
-}
-
-extension Diagnostic {
-    /// An OpenQASM problem shown like a SynQ one: code, place and caret.
-    static func fromQASM(_ e: QASMError, source: Source) -> Diagnostic {
-        Diagnostic(e.code, e.message, at: Span(e.offset, e.offset + e.length), source: source)
     }
 }
