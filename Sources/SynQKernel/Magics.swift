@@ -19,7 +19,7 @@ final class Magics {
     static let lineMagics: [(String, String)] = [
         ("%lsmagic", "list the magics"), ("%who", "session names and their types"), ("%reset", "clear every binding and the quantum state"),
         ("%time STMT", "run a statement and print how long it took"), ("%seed N", "seed sampling and measurement for reproducible runs"),
-        ("%qubits", "live registers and the memory of the state"), ("%config KEY=VALUE", "max_qubits, threads, engine (auto, statevector, stabilizer)"),
+        ("%qubits", "live registers and the memory of the state"), ("%config KEY=VALUE", "max_qubits, threads, engine (auto, statevector, stabilizer), fusion (on, off)"),
         ("%load FILE", "run a .synq file in the session"), ("%version", "the provenance line: kernel, simulator, seed, engine"),
         ("%qasm [2]", "the live circuit as OpenQASM 3 (or 2.0)"),
     ]
@@ -136,7 +136,7 @@ final class Magics {
 
     func config(_ argument: String) throws {
         if argument.isEmpty {
-            say("max_qubits=\(MemoryBudget.maxQubits)\nthreads=\(ParallelFor.threads)\nengine=\(session.defaultEngine.rawValue)\nprecision=double")
+            say("max_qubits=\(MemoryBudget.maxQubits)\nthreads=\(ParallelFor.threads)\nengine=\(session.defaultEngine.rawValue)\nfusion=\(GateFusion.enabled ? "on" : "off")\nprecision=double")
             return
         }
         let kv = argument.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters() }
@@ -151,10 +151,13 @@ final class Magics {
         case "engine":
             guard let engine = Engine(rawValue: kv[1]), engine != .density else { throw MagicError("engine must be auto, statevector or stabilizer") }
             session.defaultEngine = engine
+        case "fusion":
+            guard kv[1] == "on" || kv[1] == "off" else { throw MagicError("fusion must be on or off") }
+            GateFusion.enabled = kv[1] == "on"
         case "precision":
             guard kv[1] == "double" else { throw MagicError("precision=\(kv[1]) is not available; the simulator computes in double precision") }
         default:
-            throw MagicError("unknown setting \(kv[0]); settings: max_qubits, threads, engine, precision")
+            throw MagicError("unknown setting \(kv[0]); settings: max_qubits, threads, engine, fusion, precision")
         }
         say("\(kv[0]) = \(kv[1])")
     }

@@ -18,8 +18,9 @@ enum RichOutput {
                                                      rows: rows.prefix(64).map { [$0.0, String($0.1), fraction($0.1, counts.counts.shots)] }))
             if let json = try? counts.json() { data["application/json"] = json }
         case .object(let s as StateValue):
-            data["text/html"] = .string(StateHTML.html(s.amplitudes, qubits: s.qubitCount))
-            data["text/latex"] = .string(StateHTML.latex(s.amplitudes, qubits: s.qubitCount))
+            let amplitudes = s.amplitudes
+            data["text/html"] = .string(StateHTML.html(amplitudes, qubits: s.qubitCount))
+            data["text/latex"] = .string(StateHTML.latex(amplitudes, qubits: s.qubitCount))
         case .object(let f as FigureValue):
             data["image/svg+xml"] = .string(ChartSVG.render(chart(f)))
         case .object(let e as EstimateValue):

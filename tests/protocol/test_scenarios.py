@@ -306,7 +306,8 @@ def test_history_survives_a_restart(kernel):
 
 def test_interrupt_stops_a_long_simulation_within_a_second(kernel):
     km, kc = kernel
-    run_cell(kc, "qubit q[20]\nfor i in 0..4000 { h q }")
+    # a Toffoli between layers of H keeps fusion from collapsing the work into a few passes
+    run_cell(kc, "qubit q[20]\nfor i in 0..4000 { h q; ccx q[0], q[1], q[2] }")
     msg_id = kc.execute("probs(q[0])")
     time.sleep(0.5)
     start = time.monotonic()

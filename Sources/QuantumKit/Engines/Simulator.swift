@@ -99,13 +99,53 @@ public struct Simulator {
         let state = try StateVector(qubits: circuit.qubitCount)
         var random = seed.map { SeededRandom(seed: $0) } ?? .fromEntropy()
         var bits = [Bool](repeating: false, count: circuit.clbitCount)
-        for inst in circuit.instructions {
-            try cancellation?.check()
-            if dropMeasurements, case .measure = inst { continue }
-            try execute(inst, on: state, bits: &bits, random: &random, bindings: bindings)
-        }
+        let kept = circuit.instructions.filter { if dropMeasurements, case .measure = $0 { return false }; return true }
+        try execute(try Simulator.compile(kept[...], bindings: bindings), on: state, bits: &bits, random: &random, bindings: bindings)
         if circuit.globalPhase != 0 { state.multiply(by: Complex.exp(i: circuit.globalPhase)) }
         return state
+    }
+
+    /// One step of a compiled run: fused gate blocks, or an instruction that is not a plain gate.
+    enum Step {
+        case blocks([MatrixGate])
+        case instruction(Instruction)
+    }
+
+    /// Parameters bound and each run of plain gates fused (barriers do not stop fusion).
+    static func compile(_ instructions: ArraySlice<Instruction>, bindings: [String: Double]) throws -> [Step] {
+        var steps: [Step] = []
+        var run: [MatrixGate] = []
+        func endRun() {
+            if !run.isEmpty { steps.append(.blocks(GateFusion.fuse(run).map { $0.gate })) }
+            run = []
+        }
+        for inst in instructions {
+            switch inst {
+            case .gate(let op): run.append(try op.matrixGate(bindings))
+            case .barrier: continue
+            default:
+                endRun()
+                steps.append(.instruction(inst))
+            }
+        }
+        endRun()
+        return steps
+    }
+
+    func execute(_ steps: [Step], on state: StateVector, bits: inout [Bool], random: inout SeededRandom,
+                 bindings: [String: Double]) throws {
+        for step in steps {
+            switch step {
+            case .blocks(let blocks):
+                for block in blocks {
+                    try cancellation?.check()
+                    state.apply(block)
+                }
+            case .instruction(let inst):
+                try cancellation?.check()
+                try execute(inst, on: state, bits: &bits, random: &random, bindings: bindings)
+            }
+        }
     }
 
     func execute(_ inst: Instruction, on state: StateVector, bits: inout [Bool], random: inout SeededRandom,
@@ -139,10 +179,7 @@ public struct Simulator {
         let (prefixEnd, terminalMeasurements) = circuit.samplingPlan()
         let state = try StateVector(qubits: circuit.qubitCount)
         var bits = [Bool](repeating: false, count: circuit.clbitCount)
-        for inst in insts[..<prefixEnd] {
-            try cancellation?.check()
-            try execute(inst, on: state, bits: &bits, random: &random, bindings: bindings)
-        }
+        try execute(try Simulator.compile(insts[..<prefixEnd], bindings: bindings), on: state, bits: &bits, random: &random, bindings: bindings)
         if let terminal = terminalMeasurements {
             let byQubit = state.sample(terminal.map { $0.0 }, shots: shots, random: &random)
             var counts: [Int: Int] = [:]
@@ -155,13 +192,12 @@ public struct Simulator {
         }
         var counts: [Int: Int] = [:]
         let scratch = try StateVector(qubits: circuit.qubitCount)
+        let rest = try Simulator.compile(insts[prefixEnd...], bindings: bindings)
         for _ in 0..<shots {
             try cancellation?.check()
             scratch.amplitudes.update(from: state.amplitudes, count: 2 * state.dimension)
             var shotBits = bits
-            for inst in insts[prefixEnd...] {
-                try execute(inst, on: scratch, bits: &shotBits, random: &random, bindings: bindings)
-            }
+            try execute(rest, on: scratch, bits: &shotBits, random: &random, bindings: bindings)
             var key = 0
             for (c, b) in shotBits.enumerated() where b { key |= 1 << c }
             counts[key, default: 0] += 1

@@ -1,7 +1,9 @@
 import Glibc
 
-/// A state of n qubits as 2^n complex doubles, interleaved (re, im), in one 64-byte-aligned block.
+/// A state of n qubits as 2^n complex doubles, interleaved (re, im), in one aligned block.
 /// Amplitude index bit j is qubit j (little-endian, qubit 0 rightmost in bitstrings).
+/// States of 2 MiB and more are mapped straight from the kernel in huge pages: the pages arrive
+/// zeroed (no second zeroing pass) and 512 times fewer page faults are taken.
 public final class StateVector {
     public let qubitCount: Int
     public let dimension: Int
@@ -12,19 +14,30 @@ public final class StateVector {
         try MemoryBudget.check(qubits: qubits, bytesPerAmplitude: 16, what: "a state vector")
         qubitCount = qubits
         dimension = 1 << qubits
-        var raw: UnsafeMutableRawPointer? = nil
-        guard posix_memalign(&raw, 64, dimension * 16) == 0, let raw else {
-            throw SimulationError("SIM002", "could not allocate \(MemoryBudget.formatBytes(qubits, 16)) for \(qubits) qubits")
-        }
-        amplitudes = raw.bindMemory(to: Double.self, capacity: 2 * dimension)
-        let a = amplitudes
-        ParallelFor.run(dimension) { lo, hi in
-            (a + 2 * lo).initialize(repeating: 0, count: 2 * (hi - lo))
+        let bytes = dimension * 16
+        if bytes >= StateVector.hugePage {
+            let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let mapped, mapped != MAP_FAILED else {
+                throw SimulationError("SIM002", "could not allocate \(MemoryBudget.formatBytes(qubits, 16)) for \(qubits) qubits")
+            }
+            madvise(mapped, bytes, MADV_HUGEPAGE)
+            amplitudes = mapped.bindMemory(to: Double.self, capacity: 2 * dimension)
+        } else {
+            var raw: UnsafeMutableRawPointer? = nil
+            guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
+                throw SimulationError("SIM002", "could not allocate \(MemoryBudget.formatBytes(qubits, 16)) for \(qubits) qubits")
+            }
+            amplitudes = raw.bindMemory(to: Double.self, capacity: 2 * dimension)
+            amplitudes.initialize(repeating: 0, count: 2 * dimension)
         }
         amplitudes[0] = 1
     }
 
-    deinit { free(amplitudes) }
+    static let hugePage = 2 << 20
+
+    deinit {
+        if dimension * 16 >= StateVector.hugePage { munmap(amplitudes, dimension * 16) } else { free(amplitudes) }
+    }
 
     public subscript(index: Int) -> Complex {
         get { Complex(amplitudes[2 * index], amplitudes[2 * index + 1]) }
@@ -58,38 +71,26 @@ public final class StateVector {
 
     // MARK: - gates
 
-    /// Applies one gate operation, choosing the specialised kernel for its shape.
+    /// Applies one gate operation.
     public func apply(_ op: Operation, bindings: [String: Double] = [:]) throws {
-        var cmask = 0, cval = 0
-        for (q, on) in zip(op.controls, op.controlStates) {
-            cmask |= 1 << q
-            if on { cval |= 1 << q }
-        }
-        let m = try op.matrix(bindings)
-        let kernels = StateVectorKernels(state: amplitudes, qubits: qubitCount)
-        if op.kind.qubitCount == 1 {
-            let t = op.targets[0]
-            if m[1] == .zero && m[2] == .zero {
-                if m[0] == .one && m[3] == .one { return }
-                kernels.diagonal1(target: t, m[0], m[3], cmask: cmask, cval: cval)
-            } else if m[0] == .zero && m[3] == .zero && m[1] == .one && m[2] == .one {
-                kernels.flip(target: t, cmask: cmask, cval: cval)
-            } else {
-                kernels.dense1(target: t, m, cmask: cmask, cval: cval)
-            }
-        } else if op.kind == .swap && !op.inverted && op.power == 1 {
-            kernels.swap(op.targets[0], op.targets[1], cmask: cmask, cval: cval)
-        } else if op.kind.isDiagonal {
-            kernels.diagonal2(op.targets[0], op.targets[1], [m[0], m[5], m[10], m[15]], cmask: cmask, cval: cval)
-        } else {
-            kernels.dense2(op.targets[0], op.targets[1], m, cmask: cmask, cval: cval)
-        }
+        apply(try op.matrixGate(bindings))
     }
 
-    /// Applies an arbitrary matrix on `targets` (bit j of a row index is targets[j]).
-    public func applyMatrix(_ m: [Complex], targets: [Int], controls: [Int] = []) {
-        let cmask = controls.reduce(0) { $0 | (1 << $1) }
-        ReferenceKernels.apply(amplitudes, qubits: qubitCount, matrix: m, targets: targets, cmask: cmask, cval: cmask)
+    /// Applies a matrix gate with the kernel its shape calls for (see `MatrixGate.kernel`).
+    public func apply(_ gate: MatrixGate) {
+        let kernels = StateVectorKernels(state: amplitudes, qubits: qubitCount)
+        switch gate.kernel {
+        case .nothing: break
+        case .scale(let parts): for (space, factor) in parts { kernels.scale(space, by: factor) }
+        case .diagonal(let bit0, let bit1, let d): kernels.diagonal(bit0: bit0, bit1: bit1, d)
+        case .swap(let space, let a, let b): kernels.swap(space, a, b)
+        case .dense1(let space, let bit, let m): kernels.dense1(space, bit: bit, m)
+        case .dense2(let space, let bit0, let bit1, let m): kernels.dense2(space, bit0: bit0, bit1: bit1, m)
+        case .phaseOnQubitZero(let parts): for (space, first, second) in parts { kernels.phaseOnQubitZero(space, first, second) }
+        case .flipQubitZero(let space): kernels.flipQubitZero(space)
+        case .dense1OnQubitZero(let space, let m): kernels.dense1OnQubitZero(space, m)
+        case .dense2OnQubitZero(let space, let bit1, let m): kernels.dense2OnQubitZero(space, bit1: bit1, m)
+        }
     }
 
     // MARK: - observation
@@ -137,7 +138,7 @@ public final class StateVector {
     /// Resets a qubit to |0> (measure, then flip if it read 1).
     public func reset(_ qubit: Int, random: inout SeededRandom) {
         if measure(qubit, random: &random) {
-            StateVectorKernels(state: amplitudes, qubits: qubitCount).flip(target: qubit, cmask: 0, cval: 0)
+            apply(MatrixGate(targets: [qubit], matrix: GateKind.x.matrix([])))
         }
     }
 

@@ -1,151 +1,315 @@
-/// The fast kernels: one per gate shape (dense, diagonal, permutation), written on the real and
-/// imaginary parts and run over static chunks of the state. `ReferenceKernels` is their judge.
+/// The fast kernels, one per gate shape: dense 1- and 2-qubit matrices, a phase on a subspace,
+/// a full diagonal, and a swap of two subspaces. Each walks only the amplitudes its gate changes,
+/// as runs of consecutive amplitudes (the free bits below the lowest fixed bit), and processes a
+/// run two amplitudes at a time in `SIMD4<Double>` lanes (re, im, re, im). Runs of length one
+/// (a fixed bit at position 0) take the scalar path. `ReferenceKernels` is their judge.
 struct StateVectorKernels {
     let a: UnsafeMutablePointer<Double>
     let n: Int
 
     init(state: UnsafeMutablePointer<Double>, qubits: Int) { a = state; n = qubits }
 
-    /// Index of the i-th pair's |0> member: bit `k` of i shifted up, zero inserted at `k`.
-    @inline(__always) static func insertZero(_ i: Int, _ k: Int) -> Int {
-        ((i >> k) << (k + 1)) | (i & ((1 << k) - 1))
+    private var lanes: UnsafeMutablePointer<SIMD4<Double>> {
+        UnsafeMutableRawPointer(a).assumingMemoryBound(to: SIMD4<Double>.self)
     }
 
-    func dense1(target k: Int, _ m: [Complex], cmask: Int, cval: Int) {
-        let a = self.a
-        let (m00r, m00i, m01r, m01i) = (m[0].re, m[0].im, m[1].re, m[1].im)
-        let (m10r, m10i, m11r, m11i) = (m[2].re, m[2].im, m[3].re, m[3].im)
-        let bit = 1 << k
-        ParallelFor.run(1 << (n - 1)) { lo, hi in
-            for i in lo..<hi {
-                let i0 = StateVectorKernels.insertZero(i, k)
-                if i0 & cmask != cval { continue }
-                let p0 = 2 * i0, p1 = 2 * (i0 | bit)
-                let ar = a[p0], ai = a[p0 + 1], br = a[p1], bi = a[p1 + 1]
-                a[p0] = m00r * ar - m00i * ai + m01r * br - m01i * bi
-                a[p0 + 1] = m00r * ai + m00i * ar + m01r * bi + m01i * br
-                a[p1] = m10r * ar - m10i * ai + m11r * br - m11i * bi
-                a[p1 + 1] = m10r * ai + m10i * ar + m11r * bi + m11i * br
-            }
+    /// (re, im) -> (im, re) in both halves: with a sign vector this makes a complex product.
+    @inline(__always) static func swapPairs(_ v: SIMD4<Double>) -> SIMD4<Double> {
+        SIMD4(v[1], v[0], v[3], v[2])
+    }
+
+    @inline(__always) static func firstTwice(_ v: SIMD4<Double>) -> SIMD4<Double> { SIMD4(v[0], v[1], v[0], v[1]) }
+    @inline(__always) static func secondTwice(_ v: SIMD4<Double>) -> SIMD4<Double> { SIMD4(v[2], v[3], v[2], v[3]) }
+
+    /// A complex scalar as the two vectors of a lane-wise complex product:
+    /// z * v = re * v + imSigned * swapPairs(v).
+    /// With two values, the first multiplies the lane's first amplitude and the second its
+    /// second (the |0> and |1> of qubit 0 when a lane holds a pair).
+    struct Scalar {
+        let re: SIMD4<Double>
+        let imSigned: SIMD4<Double>
+        let z: Complex
+        init(_ z: Complex) { self.init(z, z) }
+        init(_ first: Complex, _ second: Complex) {
+            z = first
+            re = SIMD4(first.re, first.re, second.re, second.re)
+            imSigned = SIMD4(-first.im, first.im, -second.im, second.im)
+        }
+        @inline(__always) func times(_ v: SIMD4<Double>, swapped s: SIMD4<Double>) -> SIMD4<Double> {
+            re * v + imSigned * s
+        }
+        @inline(__always) func timesAdding(_ acc: SIMD4<Double>, _ v: SIMD4<Double>, swapped s: SIMD4<Double>) -> SIMD4<Double> {
+            acc + re * v + imSigned * s
         }
     }
 
-    func diagonal1(target k: Int, _ d0: Complex, _ d1: Complex, cmask: Int, cval: Int) {
-        let a = self.a
-        let bit = 1 << k
-        let scaleZero = d0 != .one
-        ParallelFor.run(1 << n) { lo, hi in
-            for i in lo..<hi where i & cmask == cval {
-                let d = i & bit != 0 ? d1 : d0
-                if !scaleZero && i & bit == 0 { continue }
-                let r = a[2 * i], im = a[2 * i + 1]
-                a[2 * i] = d.re * r - d.im * im
-                a[2 * i + 1] = d.re * im + d.im * r
-            }
-        }
-    }
+    // MARK: - kernels
 
-    func flip(target k: Int, cmask: Int, cval: Int) {
-        let a = self.a
-        let bit = 1 << k
-        ParallelFor.run(1 << (n - 1)) { lo, hi in
-            for i in lo..<hi {
-                let i0 = StateVectorKernels.insertZero(i, k)
-                if i0 & cmask != cval { continue }
-                let p0 = 2 * i0, p1 = 2 * (i0 | bit)
-                let r = a[p0], im = a[p0 + 1]
-                a[p0] = a[p1]; a[p0 + 1] = a[p1 + 1]
-                a[p1] = r; a[p1 + 1] = im
-            }
-        }
-    }
-
-    func swap(_ q0: Int, _ q1: Int, cmask: Int, cval: Int) {
-        let a = self.a
-        let (lowQ, highQ) = (min(q0, q1), max(q0, q1))
-        let b0 = 1 << q0, b1 = 1 << q1
-        ParallelFor.run(1 << (n - 2)) { lo, hi in
-            for i in lo..<hi {
-                let base = StateVectorKernels.insertZero(StateVectorKernels.insertZero(i, lowQ), highQ)
-                if base & cmask != cval { continue }
-                let p = 2 * (base | b0), q = 2 * (base | b1)
-                let r = a[p], im = a[p + 1]
-                a[p] = a[q]; a[p + 1] = a[q + 1]
-                a[q] = r; a[q + 1] = im
-            }
-        }
-    }
-
-    func diagonal2(_ q0: Int, _ q1: Int, _ d: [Complex], cmask: Int, cval: Int) {
-        let a = self.a
-        let b0 = 1 << q0, b1 = 1 << q1
-        ParallelFor.run(1 << n) { lo, hi in
-            for i in lo..<hi where i & cmask == cval {
-                let k = (i & b0 != 0 ? 1 : 0) | (i & b1 != 0 ? 2 : 0)
-                let f = d[k]
-                let r = a[2 * i], im = a[2 * i + 1]
-                a[2 * i] = f.re * r - f.im * im
-                a[2 * i + 1] = f.re * im + f.im * r
-            }
-        }
-    }
-
-    func dense2(_ q0: Int, _ q1: Int, _ m: [Complex], cmask: Int, cval: Int) {
-        let a = self.a
-        let (lowQ, highQ) = (min(q0, q1), max(q0, q1))
-        let b0 = 1 << q0, b1 = 1 << q1
-        var mr = [Double](repeating: 0, count: 16), mi = [Double](repeating: 0, count: 16)
-        for j in 0..<16 { mr[j] = m[j].re; mi[j] = m[j].im }
-        mr.withUnsafeBufferPointer { mrp in
-            mi.withUnsafeBufferPointer { mip in
-                let mr = mrp.baseAddress!, mi = mip.baseAddress!
-                ParallelFor.run(1 << (n - 2)) { lo, hi in
-                    for i in lo..<hi {
-                        let base = StateVectorKernels.insertZero(StateVectorKernels.insertZero(i, lowQ), highQ)
-                        if base & cmask != cval { continue }
-                        let idx = (2 * base, 2 * (base | b0), 2 * (base | b1), 2 * (base | b0 | b1))
-                        let vr = (a[idx.0], a[idx.1], a[idx.2], a[idx.3])
-                        let vi = (a[idx.0 + 1], a[idx.1 + 1], a[idx.2 + 1], a[idx.3 + 1])
-                        for row in 0..<4 {
-                            let o = row * 4
-                            let re = mr[o] * vr.0 - mi[o] * vi.0 + mr[o + 1] * vr.1 - mi[o + 1] * vi.1
-                                + mr[o + 2] * vr.2 - mi[o + 2] * vi.2 + mr[o + 3] * vr.3 - mi[o + 3] * vi.3
-                            let im = mr[o] * vi.0 + mi[o] * vr.0 + mr[o + 1] * vi.1 + mi[o + 1] * vr.1
-                                + mr[o + 2] * vi.2 + mi[o + 2] * vr.2 + mr[o + 3] * vi.3 + mi[o + 3] * vr.3
-                            let p = row == 0 ? idx.0 : row == 1 ? idx.1 : row == 2 ? idx.2 : idx.3
-                            a[p] = re
-                            a[p + 1] = im
-                        }
-                    }
+    /// Multiplies every amplitude of the subspace by `factor`.
+    func scale(_ space: Subspace, by factor: Complex) {
+        let a = self.a, lanes = self.lanes
+        let f = Scalar(factor)
+        space.forEachChunk(n) { firstRun, endRun, length, runs in
+            for run in firstRun..<endRun {
+                let base = runs.base(run)
+                if length == 1 {
+                    let r = a[2 * base], i = a[2 * base + 1]
+                    a[2 * base] = factor.re * r - factor.im * i
+                    a[2 * base + 1] = factor.re * i + factor.im * r
+                    continue
                 }
+                var k = base >> 1
+                let end = (base + length) >> 1
+                while k < end {
+                    let v = lanes[k]
+                    lanes[k] = f.times(v, swapped: StateVectorKernels.swapPairs(v))
+                    k += 1
+                }
+            }
+        }
+    }
+
+    /// Swaps the amplitude at `base + offsetA` with the one at `base + offsetB` for every base of
+    /// the subspace (X, CX, SWAP, Toffoli: permutations move amplitudes and compute nothing).
+    func swap(_ space: Subspace, _ offsetA: Int, _ offsetB: Int) {
+        let a = self.a, lanes = self.lanes
+        space.forEachChunk(n) { firstRun, endRun, length, runs in
+            for run in firstRun..<endRun {
+                let base = runs.base(run)
+                if length == 1 {
+                    let p = 2 * (base + offsetA), q = 2 * (base + offsetB)
+                    let r = a[p], i = a[p + 1]
+                    a[p] = a[q]; a[p + 1] = a[q + 1]
+                    a[q] = r; a[q + 1] = i
+                    continue
+                }
+                var k = (base + offsetA) >> 1, l = (base + offsetB) >> 1
+                let end = k + (length >> 1)
+                while k < end {
+                    let v = lanes[k]
+                    lanes[k] = lanes[l]
+                    lanes[l] = v
+                    k += 1; l += 1
+                }
+            }
+        }
+    }
+
+    /// A dense 2x2 matrix on the qubit `bit` (a fixed bit of `space`, which holds its |0> members).
+    func dense1(_ space: Subspace, bit: Int, _ m: [Complex]) {
+        let a = self.a, lanes = self.lanes
+        let m00 = Scalar(m[0]), m01 = Scalar(m[1]), m10 = Scalar(m[2]), m11 = Scalar(m[3])
+        let half = bit >> 1
+        space.forEachChunk(n) { firstRun, endRun, length, runs in
+            for run in firstRun..<endRun {
+                let base = runs.base(run)
+                if length == 1 {
+                    let p0 = 2 * base, p1 = 2 * (base + bit)
+                    let x = Complex(a[p0], a[p0 + 1]), y = Complex(a[p1], a[p1 + 1])
+                    let u = m00.z * x + m01.z * y, v = m10.z * x + m11.z * y
+                    a[p0] = u.re; a[p0 + 1] = u.im
+                    a[p1] = v.re; a[p1 + 1] = v.im
+                    continue
+                }
+                var k = base >> 1
+                let end = (base + length) >> 1
+                while k < end {
+                    let x = lanes[k], y = lanes[k + half]
+                    let xs = StateVectorKernels.swapPairs(x), ys = StateVectorKernels.swapPairs(y)
+                    lanes[k] = m01.timesAdding(m00.times(x, swapped: xs), y, swapped: ys)
+                    lanes[k + half] = m11.timesAdding(m10.times(x, swapped: xs), y, swapped: ys)
+                    k += 1
+                }
+            }
+        }
+    }
+
+    // MARK: qubit 0: a lane holds both amplitudes of a pair, so the subspace leaves bit 0 free
+
+    /// A dense 2x2 matrix on qubit 0 over the subspace (its controls).
+    func dense1OnQubitZero(_ space: Subspace, _ m: [Complex]) {
+        let lanes = self.lanes
+        let first = Scalar(m[0], m[2]), second = Scalar(m[1], m[3])
+        space.forEachLane(n) { k in
+            let v = lanes[k]
+            let x = StateVectorKernels.firstTwice(v), y = StateVectorKernels.secondTwice(v)
+            lanes[k] = first.times(x, swapped: StateVectorKernels.swapPairs(x)) + second.times(y, swapped: StateVectorKernels.swapPairs(y))
+        }
+    }
+
+    /// A dense 4x4 matrix on qubit 0 (matrix bit 0) and the qubit with bit value `bit1`; the
+    /// subspace fixes bit1 to 0 and the controls.
+    func dense2OnQubitZero(_ space: Subspace, bit1: Int, _ m: [Complex]) {
+        let lanes = self.lanes
+        let p0 = Scalar(m[0], m[4]), p1 = Scalar(m[1], m[5]), p2 = Scalar(m[2], m[6]), p3 = Scalar(m[3], m[7])
+        let q0 = Scalar(m[8], m[12]), q1 = Scalar(m[9], m[13]), q2 = Scalar(m[10], m[14]), q3 = Scalar(m[11], m[15])
+        let half = bit1 >> 1
+        space.forEachLane(n) { k in
+            let p = lanes[k], q = lanes[k + half]
+            let v0 = StateVectorKernels.firstTwice(p), v1 = StateVectorKernels.secondTwice(p)
+            let v2 = StateVectorKernels.firstTwice(q), v3 = StateVectorKernels.secondTwice(q)
+            let w0 = StateVectorKernels.swapPairs(v0), w1 = StateVectorKernels.swapPairs(v1)
+            let w2 = StateVectorKernels.swapPairs(v2), w3 = StateVectorKernels.swapPairs(v3)
+            lanes[k] = p3.timesAdding(p2.timesAdding(p1.timesAdding(p0.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
+            lanes[k + half] = q3.timesAdding(q2.timesAdding(q1.timesAdding(q0.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
+        }
+    }
+
+    /// Multiplies amplitudes of the subspace by `first` where qubit 0 reads 0, `second` where 1.
+    func phaseOnQubitZero(_ space: Subspace, _ first: Complex, _ second: Complex) {
+        let lanes = self.lanes
+        let f = Scalar(first, second)
+        space.forEachLane(n) { k in
+            let v = lanes[k]
+            lanes[k] = f.times(v, swapped: StateVectorKernels.swapPairs(v))
+        }
+    }
+
+    /// X on qubit 0 over the subspace: the two halves of each lane trade places.
+    func flipQubitZero(_ space: Subspace) {
+        let lanes = self.lanes
+        space.forEachLane(n) { k in
+            let v = lanes[k]
+            lanes[k] = SIMD4(v[2], v[3], v[0], v[1])
+        }
+    }
+
+    /// A dense 4x4 matrix on qubits with bit values `bit0` (matrix index bit 0) and `bit1`.
+    func dense2(_ space: Subspace, bit0: Int, bit1: Int, _ m: [Complex]) {
+        let a = self.a, lanes = self.lanes
+        let s = m.map(Scalar.init)
+        let offsets = (0, bit0, bit1, bit0 + bit1)
+        let z = UnsafeMutablePointer<Complex>.allocate(capacity: 16)
+        defer { z.deallocate() }
+        z.initialize(from: m, count: 16)
+        space.forEachChunk(n) { firstRun, endRun, length, runs in
+            for run in firstRun..<endRun {
+                let base = runs.base(run)
+                if length == 1 {
+                    let i0 = 2 * base, i1 = 2 * (base + offsets.1), i2 = 2 * (base + offsets.2), i3 = 2 * (base + offsets.3)
+                    let v0 = Complex(a[i0], a[i0 + 1]), v1 = Complex(a[i1], a[i1 + 1])
+                    let v2 = Complex(a[i2], a[i2 + 1]), v3 = Complex(a[i3], a[i3 + 1])
+                    @inline(__always) func row(_ r: Int) -> Complex {
+                        z[4 * r] * v0 + z[4 * r + 1] * v1 + z[4 * r + 2] * v2 + z[4 * r + 3] * v3
+                    }
+                    let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
+                    a[i0] = r0.re; a[i0 + 1] = r0.im; a[i1] = r1.re; a[i1 + 1] = r1.im
+                    a[i2] = r2.re; a[i2 + 1] = r2.im; a[i3] = r3.re; a[i3 + 1] = r3.im
+                    continue
+                }
+                let h0 = offsets.1 >> 1, h1 = offsets.2 >> 1, h2 = offsets.3 >> 1
+                let (s00, s01, s02, s03) = (s[0], s[1], s[2], s[3])
+                let (s10, s11, s12, s13) = (s[4], s[5], s[6], s[7])
+                let (s20, s21, s22, s23) = (s[8], s[9], s[10], s[11])
+                let (s30, s31, s32, s33) = (s[12], s[13], s[14], s[15])
+                var k = base >> 1
+                let end = (base + length) >> 1
+                while k < end {
+                    let v0 = lanes[k], v1 = lanes[k + h0], v2 = lanes[k + h1], v3 = lanes[k + h2]
+                    let w0 = StateVectorKernels.swapPairs(v0), w1 = StateVectorKernels.swapPairs(v1)
+                    let w2 = StateVectorKernels.swapPairs(v2), w3 = StateVectorKernels.swapPairs(v3)
+                    lanes[k] = s03.timesAdding(s02.timesAdding(s01.timesAdding(s00.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
+                    lanes[k + h0] = s13.timesAdding(s12.timesAdding(s11.timesAdding(s10.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
+                    lanes[k + h1] = s23.timesAdding(s22.timesAdding(s21.timesAdding(s20.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
+                    lanes[k + h2] = s33.timesAdding(s32.timesAdding(s31.timesAdding(s30.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
+                    k += 1
+                }
+            }
+        }
+    }
+
+    /// A diagonal on up to two qubits over the whole state: amplitude i is multiplied by
+    /// `d[(bit0 set ? 1 : 0) + (bit1 set ? 2 : 0)]` (bit1 0 for a 1-qubit diagonal).
+    func diagonal(bit0: Int, bit1: Int, _ d: [Complex]) {
+        let lanes = self.lanes
+        let full = d + Array(repeating: Complex.one, count: 4 - d.count)
+        // a lane starts at an even index; its second amplitude differs only in a bit at position 0
+        let secondKey = (bit0 == 1 ? 1 : 0) | (bit1 == 1 ? 2 : 0)
+        let table = (0..<4).map { Scalar(full[$0], full[$0 | secondKey]) }
+        let (t0, t1, t2, t3) = (table[0], table[1], table[2], table[3])
+        ParallelFor.run(1 << (n - 1), itemSize: 2) { lo, hi in
+            for k in lo..<hi {
+                let i = 2 * k
+                let f = i & bit1 == 0 ? (i & bit0 == 0 ? t0 : t1) : (i & bit0 == 0 ? t2 : t3)
+                let v = lanes[k]
+                lanes[k] = f.times(v, swapped: StateVectorKernels.swapPairs(v))
             }
         }
     }
 }
 
-/// The plain reference kernel: any matrix on any targets, written for clarity, not speed.
-/// Tests check every fast kernel against it.
-public enum ReferenceKernels {
-    public static func apply(_ a: UnsafeMutablePointer<Double>, qubits n: Int, matrix m: [Complex],
-                             targets: [Int], cmask: Int, cval: Int) {
-        let k = targets.count
-        let dim = 1 << k
-        let targetMask = targets.reduce(0) { $0 | (1 << $1) }
-        var indices = [Int](repeating: 0, count: dim)
-        var vector = [Complex](repeating: .zero, count: dim)
-        for base in 0..<(1 << n) where base & targetMask == 0 && base & cmask == cval {
-            for j in 0..<dim {
-                var idx = base
-                for (b, t) in targets.enumerated() where j & (1 << b) != 0 { idx |= 1 << t }
-                indices[j] = idx
-                vector[j] = Complex(a[2 * idx], a[2 * idx + 1])
-            }
-            for r in 0..<dim {
-                var s = Complex.zero
-                for c in 0..<dim { s += m[r * dim + c] * vector[c] }
-                a[2 * indices[r]] = s.re
-                a[2 * indices[r] + 1] = s.im
+/// The amplitudes whose bits at `positions` equal the bits of `value` there: a gate's controls
+/// and the |0> corners of its targets. Walked as runs of 2^positions[0] consecutive amplitudes
+/// (cut at 2^14 so threads can share one long run).
+struct Subspace {
+    /// Fixed bit positions, ascending.
+    let positions: [Int]
+    let value: Int
+
+    init(fixing positions: [Int], to value: Int) {
+        self.positions = positions.sorted()
+        self.value = value
+    }
+
+    /// Calls `body(k)` for every SIMD lane k (amplitudes 2k and 2k+1) of the subspace; for
+    /// subspaces that leave bit 0 free, so a run holds whole lanes.
+    @inline(__always)
+    func forEachLane(_ n: Int, _ body: (Int) -> Void) {
+        forEachChunk(n) { firstRun, endRun, length, runs in
+            for run in firstRun..<endRun {
+                let base = runs.base(run)
+                var k = base >> 1
+                let end = (base + length) >> 1
+                while k < end {
+                    body(k)
+                    k += 1
+                }
             }
         }
+    }
+
+    /// Calls `body(first, last, length, runs)` once per thread chunk of runs; `runs.base(r)` is
+    /// the first amplitude of run r. The kernel loops over its runs itself, so the loop body is
+    /// compiled with the matrix in registers instead of being called per run.
+    @inline(__always)
+    func forEachChunk(_ n: Int, _ body: (Int, Int, Int, RunIndexer) -> Void) {
+        let low = min(positions.first ?? n, 14, n)
+        let length = 1 << low
+        let runs = RunIndexer(positions: positions, value: value, low: low)
+        ParallelFor.run(1 << (n - positions.count - low), itemSize: length) { first, last in
+            body(first, last, length, runs)
+        }
+    }
+}
+
+/// Run number -> first amplitude: the number shifted past the run length, with a zero bit
+/// inserted at each fixed position (ascending), then the fixed values set. Up to four positions
+/// are held in registers; a position of 63 inserts nothing.
+struct RunIndexer {
+    let p0, p1, p2, p3: Int
+    let more: [Int]
+    let value: Int
+    let low: Int
+
+    init(positions: [Int], value: Int, low: Int) {
+        let padded = positions + Array(repeating: 63, count: max(0, 4 - positions.count))
+        (p0, p1, p2, p3) = (padded[0], padded[1], padded[2], padded[3])
+        more = Array(positions.dropFirst(4))
+        self.value = value
+        self.low = low
+    }
+
+    @inline(__always) static func insertZero(_ i: Int, _ p: Int) -> Int {
+        ((i &>> p) &<< (p &+ 1)) | (i & ((1 &<< p) &- 1))
+    }
+
+    @inline(__always) func base(_ run: Int) -> Int {
+        var i = run &<< low
+        i = RunIndexer.insertZero(i, p0)
+        i = RunIndexer.insertZero(i, p1)
+        i = RunIndexer.insertZero(i, p2)
+        i = RunIndexer.insertZero(i, p3)
+        for p in more { i = RunIndexer.insertZero(i, p) }
+        return i | value
     }
 }

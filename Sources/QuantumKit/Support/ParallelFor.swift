@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import Support
 
 /// Static-chunk parallel loops over a state, used above a size threshold where threads pay off.
@@ -8,7 +9,9 @@ public enum ParallelFor {
     /// Below this many loop items a single thread is faster.
     public static let threshold = 1 << 14
 
+    /// SYNQ_THREADS when set, else one per processor.
     static func defaultThreads() -> Int {
+        if let text = getenv("SYNQ_THREADS"), let n = Int(String(cString: text)), n >= 1 { return n }
         var cpus = 0
         for line in (Files.readText("/proc/cpuinfo") ?? "").split(separator: "\n") where line.hasPrefix("processor") {
             cpus += 1
@@ -16,11 +19,12 @@ public enum ParallelFor {
         return max(1, cpus)
     }
 
-    /// Runs `body(start, end)` over `0..<count` in as many chunks as threads.
+    /// Runs `body(start, end)` over `0..<count` in as many chunks as threads; `itemSize` is the
+    /// amplitudes one item covers, so the threshold counts work, not items.
     @inline(__always)
-    public static func run(_ count: Int, _ body: (Int, Int) -> Void) {
+    public static func run(_ count: Int, itemSize: Int = 1, _ body: (Int, Int) -> Void) {
         let t = threads
-        if t <= 1 || count < threshold {
+        if t <= 1 || count * itemSize < threshold || count < t {
             body(0, count)
             return
         }

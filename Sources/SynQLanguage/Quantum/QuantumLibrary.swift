@@ -71,12 +71,11 @@ enum QuantumLibrary {
         Builtin("state", "state() or state(c) -> State",
                 "The state vector: of the live qubits, or the final state of a circuit (its measurements dropped).") { a in
             if a.count == 0 {
-                let s = try a.context.quantum.currentState()
-                return .object(StateValue(s.array, qubits: s.qubitCount))
+                return .object(StateValue(try a.context.quantum.currentState().copy()))
             }
             let c = try circuit(a[0])
             let s = try Simulator(seed: try seed(a), cancellation: a.context.interrupt).finalState(c)
-            return .object(StateValue(s.array, qubits: s.qubitCount))
+            return .object(StateValue(s))
         },
         Builtin("probs", "probs(q) -> List",
                 "Probabilities of the live qubits' outcomes without measuring: [p0, p1] for one qubit, 2^n values by basis index for a register (qubit 0 is bit 0).") { a in

@@ -54,20 +54,42 @@ public final class QuantumSession: QuantumTarget {
         builders = []
     }
 
-    /// Applies every queued instruction, checking for an interrupt between gates. Applied
-    /// instructions leave the queue one by one, so an interrupted flush loses nothing.
+    /// Applies every queued instruction, runs of gates fused, checking for an interrupt between
+    /// passes. Applied gates leave the queue as their blocks finish, so an interrupted flush
+    /// loses nothing: what remains is exactly what has not touched the state.
     func flush() throws {
         guard let state else { return }
         var bits: [Bool] = []
-        while !pending.isEmpty {
-            try session.interrupt.check()
-            try apply(pending[0], to: state, bits: &bits)
-            pending.removeFirst()
-        }
-        while !statementOps.isEmpty {
-            try session.interrupt.check()
-            try apply(statementOps[0], to: state, bits: &bits)
-            statementOps.removeFirst()
+        try drain(&pending, into: state, bits: &bits)
+        try drain(&statementOps, into: state, bits: &bits)
+    }
+
+    private func drain(_ queue: inout [Instruction], into state: StateVector, bits: inout [Bool]) throws {
+        while !queue.isEmpty {
+            let runEnd = queue.firstIndex { if case .gate = $0 { return false }; return true } ?? queue.count
+            if runEnd == 0 {
+                try session.interrupt.check()
+                try apply(queue[0], to: state, bits: &bits)
+                queue.removeFirst()
+                continue
+            }
+            let gates = try queue[..<runEnd].map { inst -> MatrixGate in
+                guard case .gate(let op) = inst else { preconditionFailure("a run holds gates only") }
+                return try op.matrixGate()
+            }
+            var applied = Set<Int>()
+            defer {
+                if applied.count == runEnd {
+                    queue.removeFirst(runEnd)
+                } else {
+                    queue = queue.enumerated().filter { !applied.contains($0.offset) }.map { $0.element }
+                }
+            }
+            for block in GateFusion.fuse(gates) {
+                try session.interrupt.check()
+                state.apply(block.gate)
+                applied.formUnion(block.sources)
+            }
         }
     }
 

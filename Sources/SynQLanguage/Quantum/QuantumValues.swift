@@ -177,19 +177,21 @@ public final class CountsValue: NativeObject, Indexable, Sized, Iterable, JSONCo
 
 /// A state vector as a value (a copy, so later gates do not change it).
 public final class StateValue: NativeObject, Indexable, Sized {
-    public let amplitudes: [Complex]
-    public let qubitCount: Int
-    init(_ amplitudes: [Complex], qubits: Int) { self.amplitudes = amplitudes; self.qubitCount = qubits }
+    /// Owned by this value alone: a circuit's final state as simulated, or a copy of the live one.
+    public let vector: StateVector
+    public var qubitCount: Int { vector.qubitCount }
+    init(_ vector: StateVector) { self.vector = vector }
+    public var amplitudes: [Complex] { vector.array }
     public var typeName: String { "State" }
-    public var length: Int { amplitudes.count }
+    public var length: Int { vector.dimension }
     public var text: String { StateText.ket(amplitudes, qubits: qubitCount) }
 
     public func index(_ i: Value) throws -> Value {
         switch i {
-        case .int(let k): return .complex(amplitudes[try Indexing.normalise(k, amplitudes.count)])
+        case .int(let k): return .complex(vector[try Indexing.normalise(k, vector.dimension)])
         case .string(let s):
             guard s.count == qubitCount, let k = Int(s, radix: 2) else { throw SynQError("E004", "KeyError", "'\(s)' is not a \(qubitCount)-qubit basis state") }
-            return .complex(amplitudes[k])
+            return .complex(vector[k])
         default: throw SynQError.type("a State is indexed by an Int or a bitstring")
         }
     }
@@ -204,10 +206,10 @@ public final class StateValue: NativeObject, Indexable, Sized {
             })
         case "fidelity":
             return .builtin(Builtin("fidelity", "state.fidelity(other) -> Float", "|<self|other>|², the overlap with another State of the same size.") { a in
-                guard case .object(let o as StateValue) = try a.argument(0, "other"), o.amplitudes.count == self.amplitudes.count else {
+                guard case .object(let o as StateValue) = try a.argument(0, "other"), o.qubitCount == self.qubitCount else {
                     throw SynQError.type("fidelity needs a State of \(self.qubitCount) qubits")
                 }
-                let overlap = zip(self.amplitudes, o.amplitudes).reduce(Complex.zero) { $0 + $1.0.conjugate * $1.1 }
+                let overlap = (0..<self.vector.dimension).reduce(Complex.zero) { $0 + self.vector[$1].conjugate * o.vector[$1] }
                 return .float(overlap.normSquared)
             })
         default: return nil
