@@ -110,15 +110,21 @@ final class IOPubChannel {
             pthread_mutex_unlock(&lock)
             let ready = socket.poll(alsoFD: wakeRead, timeoutMs: timeout)
             if ready.fd { while read(wakeRead, &buffer, buffer.count) > 0 {} }
-            if ready.socket, let frames = try? socket.receive(timeoutMs: 0) {
-                for frame in frames where frame.first == 1 {
-                    let topic = String(decoding: frame.dropFirst(), as: UTF8.self)
-                    let welcome = Message.make("iopub_welcome", ["subscription": .string(topic)], parent: nil, session: session,
-                                               identities: [Array(frame.dropFirst())])
-                    try? socket.send(codec.encode(welcome))
-                }
-            }
+            if ready.socket { welcomeNewSubscribers() }
             sendReady()
+        }
+    }
+
+    /// Answers every subscription that has arrived with an iopub_welcome. Called before each
+    /// send as well, so a subscriber hears its welcome before any other message.
+    private func welcomeNewSubscribers() {
+        while let frames = try? socket.receive(timeoutMs: 0), !frames.isEmpty {
+            for frame in frames where frame.first == 1 {
+                let topic = String(decoding: frame.dropFirst(), as: UTF8.self)
+                let welcome = Message.make("iopub_welcome", ["subscription": .string(topic)], parent: nil, session: session,
+                                           identities: [Array(frame.dropFirst())])
+                try? socket.send(codec.encode(welcome))
+            }
         }
     }
 
@@ -134,6 +140,7 @@ final class IOPubChannel {
                 entry.message.content = ["name": .string(entry.streamName), "text": .string(text)]
             }
             if entry.message.identities.isEmpty { entry.message.identities = [Array(entry.message.type.utf8)] }
+            welcomeNewSubscribers()
             do { try socket.send(codec.encode(entry.message)) } catch { log("iopub send failed: \(error)") }
         }
     }
