@@ -39,7 +39,7 @@ private struct Fuser {
     mutating func add(_ gate: MatrixGate, source: Int) {
         let width = gate.targets.count + gate.controlMask.nonzeroBitCount
         if width > 2 {
-            for q in qubits(of: gate.qubitMask) { place(q) }
+            for q in MatrixGate.bitPositions(gate.qubitMask) { place(q) }
             emit(FusedGate(gate: gate, sources: [source]))
             return
         }
@@ -121,12 +121,10 @@ private struct Fuser {
 
     mutating func emit(_ block: FusedGate) {
         out.append(block)
-        for q in qubits(of: block.gate.qubitMask) { last[q] = out.count - 1 }
+        for q in MatrixGate.bitPositions(block.gate.qubitMask) { last[q] = out.count - 1 }
     }
 
     func cost(_ gate: MatrixGate) -> Double { Fuser.snapped(FusedGate(gate: gate, sources: [])).gate.kernel.cost }
-
-    func qubits(of mask: Int) -> [Int] { (0..<64).filter { mask & (1 << $0) != 0 } }
 
     /// A 1-qubit matrix as a 4x4 on a pair: on the low qubit (bit 0) or the high one (bit 1).
     static func lift(_ u: [Complex], _ onLow: Bool) -> [Complex] {

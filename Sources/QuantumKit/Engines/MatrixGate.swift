@@ -17,11 +17,14 @@ public struct MatrixGate: Equatable, Sendable {
 
     public var qubitMask: Int { targets.reduce(controlMask) { $0 | (1 << $1) } }
 
+    /// The positions of the set bits of `mask`, ascending.
+    static func bitPositions(_ mask: Int) -> [Int] { (0..<64).filter { mask & (1 << $0) != 0 } }
+
     /// The same gate with its controls turned into targets: a 2^(k+c) matrix, for fusion.
     public func expanded() -> MatrixGate {
         var qubits = targets
         var controlBits: [(Int, Bool)] = []
-        for q in 0..<64 where controlMask & (1 << q) != 0 {
+        for q in MatrixGate.bitPositions(controlMask) {
             qubits.append(q)
             controlBits.append((q, controlValue & (1 << q) != 0))
         }
@@ -134,7 +137,7 @@ extension MatrixGate {
     /// matrix that is the identity on half its space, else a dense kernel.
     var kernel: KernelChoice {
         let m = matrix
-        let controls = (0..<64).filter { controlMask & (1 << $0) != 0 }
+        let controls = MatrixGate.bitPositions(controlMask)
         let cval = controlValue
         if targets.count == 1 { return oneQubitKernel(controls) }
         if let controlled = asControlled() { return controlled.kernel }

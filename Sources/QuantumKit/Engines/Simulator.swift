@@ -105,9 +105,10 @@ public struct Simulator {
         return state
     }
 
-    /// One step of a compiled run: fused gate blocks, or an instruction that is not a plain gate.
+    /// One step of a compiled run: fused gate blocks with their kernels chosen, or an
+    /// instruction that is not a plain gate.
     enum Step {
-        case blocks([MatrixGate])
+        case blocks([KernelChoice])
         case instruction(Instruction)
     }
 
@@ -116,7 +117,7 @@ public struct Simulator {
         var steps: [Step] = []
         var run: [MatrixGate] = []
         func endRun() {
-            if !run.isEmpty { steps.append(.blocks(GateFusion.fuse(run).map { $0.gate })) }
+            if !run.isEmpty { steps.append(.blocks(GateFusion.fuse(run).map { $0.gate.kernel })) }
             run = []
         }
         for inst in instructions {
@@ -137,9 +138,9 @@ public struct Simulator {
         for step in steps {
             switch step {
             case .blocks(let blocks):
-                for block in blocks {
+                for kernel in blocks {
                     try cancellation?.check()
-                    state.apply(block)
+                    state.run(kernel)
                 }
             case .instruction(let inst):
                 try cancellation?.check()

@@ -77,9 +77,12 @@ public final class StateVector {
     }
 
     /// Applies a matrix gate with the kernel its shape calls for (see `MatrixGate.kernel`).
-    public func apply(_ gate: MatrixGate) {
+    public func apply(_ gate: MatrixGate) { run(gate.kernel) }
+
+    /// Runs a kernel already chosen, so a compiled circuit picks each block's kernel once.
+    func run(_ kernel: KernelChoice) {
         let kernels = StateVectorKernels(state: amplitudes, qubits: qubitCount)
-        switch gate.kernel {
+        switch kernel {
         case .nothing: break
         case .scale(let parts): for (space, factor) in parts { kernels.scale(space, by: factor) }
         case .diagonal(let bit0, let bit1, let d): kernels.diagonal(bit0: bit0, bit1: bit1, d)

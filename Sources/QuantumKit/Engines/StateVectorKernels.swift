@@ -179,9 +179,6 @@ struct StateVectorKernels {
         let a = self.a, lanes = self.lanes
         let s = m.map(Scalar.init)
         let offsets = (0, bit0, bit1, bit0 + bit1)
-        let z = UnsafeMutablePointer<Complex>.allocate(capacity: 16)
-        defer { z.deallocate() }
-        z.initialize(from: m, count: 16)
         space.forEachChunk(n) { firstRun, endRun, length, runs in
             for run in firstRun..<endRun {
                 let base = runs.base(run)
@@ -190,7 +187,7 @@ struct StateVectorKernels {
                     let v0 = Complex(a[i0], a[i0 + 1]), v1 = Complex(a[i1], a[i1 + 1])
                     let v2 = Complex(a[i2], a[i2 + 1]), v3 = Complex(a[i3], a[i3 + 1])
                     @inline(__always) func row(_ r: Int) -> Complex {
-                        z[4 * r] * v0 + z[4 * r + 1] * v1 + z[4 * r + 2] * v2 + z[4 * r + 3] * v3
+                        s[4 * r].z * v0 + s[4 * r + 1].z * v1 + s[4 * r + 2].z * v2 + s[4 * r + 3].z * v3
                     }
                     let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
                     a[i0] = r0.re; a[i0 + 1] = r0.im; a[i1] = r1.re; a[i1 + 1] = r1.im
