@@ -115,14 +115,18 @@ final class IOPubChannel {
         }
     }
 
-    /// Answers every subscription that has arrived with an iopub_welcome. Called before each
-    /// send as well, so a subscriber hears its welcome before any other message.
+    /// Takes every (un)subscription that has arrived. The socket is in manual mode, so a
+    /// subscription only starts matching once it is set here, and the welcome that follows is
+    /// the subscriber's first message whatever else is being published.
     private func welcomeNewSubscribers() {
         while let frames = try? socket.receive(timeoutMs: 0), !frames.isEmpty {
-            for frame in frames where frame.first == 1 {
-                let topic = String(decoding: frame.dropFirst(), as: UTF8.self)
-                let welcome = Message.make("iopub_welcome", ["subscription": .string(topic)], parent: nil, session: session,
-                                           identities: [Array(frame.dropFirst())])
+            for frame in frames {
+                guard let kind = frame.first, kind <= 1 else { continue }
+                let topic = Array(frame.dropFirst())
+                guard kind == 1 else { socket.setOption(ZMQ_UNSUBSCRIBE, bytes: topic); continue }
+                socket.setOption(ZMQ_SUBSCRIBE, bytes: topic)
+                let welcome = Message.make("iopub_welcome", ["subscription": .string(String(decoding: topic, as: UTF8.self))],
+                                           parent: nil, session: session, identities: [topic])
                 try? socket.send(codec.encode(welcome))
             }
         }

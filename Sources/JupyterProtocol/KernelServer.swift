@@ -34,7 +34,9 @@ public final class KernelServer {
             s.setOption(ZMQ_ROUTER_HANDOVER, Int32(1))
         }
         iopubSocket.setOption(ZMQ_SNDHWM, Int32(0))
-        iopubSocket.setOption(ZMQ_XPUB_VERBOSE, Int32(1))
+        // Manual mode: a new subscriber receives nothing until the IOPub thread has taken its
+        // subscription and welcomed it, so iopub_welcome is always its first message.
+        iopubSocket.setOption(ZMQ_XPUB_MANUAL, Int32(1))
         try shell.bind(info.endpoint(info.shellPort))
         try control.bind(info.endpoint(info.controlPort))
         try stdinSocket.bind(info.endpoint(info.stdinPort))

@@ -220,6 +220,27 @@ def test_one_hundred_thousand_printed_lines_all_arrive(kernel):
     assert len(stream_messages) < 200, "output is coalesced into few messages"
 
 
+def test_subscribers_joining_during_a_flood_of_output_hear_their_welcome_first(kernel):
+    km, kc = kernel
+    info = km.get_connection_info()
+    session = Session(key=info["key"], signature_scheme=info["signature_scheme"])
+    msg_id = kc.execute("for i in 0..200000 { print(i) }")
+    ctx = zmq.Context.instance()
+    for _ in range(20):
+        sub = ctx.socket(zmq.SUB)
+        sub.setsockopt(zmq.LINGER, 0)
+        sub.setsockopt(zmq.SUBSCRIBE, b"")
+        sub.connect(f"{info['transport']}://{info['ip']}:{info['iopub_port']}")
+        assert sub.poll(5000), "a new subscriber hears something"
+        _, frames = session.feed_identities(sub.recv_multipart())
+        first = session.deserialize(frames)
+        assert first["header"]["msg_type"] == "iopub_welcome"
+        assert first["content"]["subscription"] == ""
+        sub.close()
+    reply = kc.get_shell_msg(timeout=60)
+    assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "ok"
+
+
 def test_execution_count_counts_only_stored_requests_and_silent_is_quiet(kernel):
     km, kc = kernel
     r1, _ = run_cell(kc, "1")
