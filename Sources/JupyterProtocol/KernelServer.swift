@@ -99,9 +99,7 @@ public final class KernelServer {
         let content = request.content
         switch request.type {
         case "execute_request":
-            if execute(request) == false && (content["stop_on_error"]?.bool ?? true) {
-                abortQueuedExecutions()
-            }
+            execute(request)
         case "kernel_info_request":
             reply(shell, "kernel_info_reply", kernelInfoReply(), to: request)
         case "complete_request":
@@ -135,14 +133,16 @@ public final class KernelServer {
         return content
     }
 
-    /// Runs an execute_request; false when the cell failed.
-    func execute(_ request: Message) -> Bool {
+    /// Runs an execute_request and replies. When the cell fails with stop_on_error, the requests
+    /// already waiting are taken before the reply goes out (so none the client sends after
+    /// seeing the reply is caught) and aborted after it.
+    func execute(_ request: Message) {
         let c = request.content
         guard case .string(let code)? = c["code"] else {
             reply(shell, "execute_reply", ["status": .string("error"), "ename": .string("BadRequest"),
                                            "evalue": .string("execute_request without code"), "traceback": .array([]),
                                            "execution_count": .int(executionCount)], to: request)
-            return false
+            return
         }
         let silent = c["silent"]?.bool ?? false
         let store = (c["store_history"]?.bool ?? !silent) && !silent
@@ -183,15 +183,20 @@ public final class KernelServer {
         }
         if store { history.append(line: count, input: code, output: resultText) }
         iopub.flush()
+        var waiting: [Message] = []
+        if !ok && req.stopOnError {
+            while let frames = try? shell.receive(timeoutMs: 0) {
+                if let message = decode(frames, channel: "shell") { waiting.append(message) }
+            }
+        }
         reply(shell, "execute_reply", replyContent, to: request, metadata: ["status": replyContent["status"]!])
-        return ok
+        abort(waiting)
     }
 
-    /// After a failed cell with stop_on_error, every execute_request already waiting is answered
-    /// with an error reply and not run.
-    func abortQueuedExecutions() {
-        while let frames = try? shell.receive(timeoutMs: 0) {
-            guard let message = decode(frames, channel: "shell") else { continue }
+    /// Answers each waiting execute_request with an error reply instead of running it; other
+    /// requests are served as usual.
+    func abort(_ waiting: [Message]) {
+        for message in waiting {
             guard message.type == "execute_request" else { dispatchShell(message); continue }
             publish("status", ["execution_state": .string("busy")], parent: message)
             reply(shell, "execute_reply", ["status": .string("error"), "ename": .string("ExecutionAborted"),
