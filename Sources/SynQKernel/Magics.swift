@@ -19,7 +19,7 @@ final class Magics {
     static let lineMagics: [(String, String)] = [
         ("%lsmagic", "list the magics"), ("%who", "session names and their types"), ("%reset", "clear every binding and the quantum state"),
         ("%time STMT", "run a statement and print how long it took"), ("%seed N", "seed sampling and measurement for reproducible runs"),
-        ("%qubits", "live registers and the memory of the state"), ("%config KEY=VALUE", "max_qubits, threads, engine (auto, statevector, stabilizer), fusion (on, off)"),
+        ("%qubits", "live registers and the memory of the state"), ("%config KEY=VALUE", "max_qubits, threads, engine (auto, statevector, stabilizer, density), fusion (on, off)"),
         ("%load FILE", "run a .synq file in the session"), ("%version", "the provenance line: kernel, simulator, seed, engine"),
         ("%qasm [2]", "the live circuit as OpenQASM 3 (or 2.0)"),
     ]
@@ -120,7 +120,7 @@ final class Magics {
             return try session.execute(text, name: argument)
         case "%version":
             let seed = session.seed.map { String(Int64(bitPattern: $0)) } ?? "none"
-            say("SynQ kernel \(KernelInfo.version); simulators QuantumKit state vector (complex double) and stabilizer tableau; seed \(seed); engine \(session.defaultEngine.rawValue); threads \(ParallelFor.threads); max_qubits \(MemoryBudget.maxQubits)")
+            say("SynQ kernel \(KernelInfo.version); simulators QuantumKit state vector (complex double), stabilizer tableau and density matrix; seed \(seed); engine \(session.defaultEngine.rawValue); threads \(ParallelFor.threads); max_qubits \(MemoryBudget.maxQubits)")
         case "%qasm":
             guard argument.isEmpty || argument == "2" || argument == "3" else { throw MagicError("%qasm takes 2 or 3 (the OpenQASM version), like %qasm 2") }
             say(try session.liveCircuitQASM(version: argument == "2" ? 2 : 3), terminator: "")
@@ -149,7 +149,7 @@ final class Magics {
             guard let n = Int(kv[1]), n >= 1, n <= 256 else { throw MagicError("threads must be a positive Int") }
             ParallelFor.threads = n
         case "engine":
-            guard let engine = Engine(rawValue: kv[1]), engine != .density else { throw MagicError("engine must be auto, statevector or stabilizer") }
+            guard let engine = Engine(rawValue: kv[1]) else { throw MagicError("engine must be auto, statevector, stabilizer or density") }
             session.defaultEngine = engine
         case "fusion":
             guard kv[1] == "on" || kv[1] == "off" else { throw MagicError("fusion must be on or off") }

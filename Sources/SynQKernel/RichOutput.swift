@@ -23,6 +23,8 @@ enum RichOutput {
             data["text/latex"] = .string(StateHTML.latex(amplitudes, qubits: s.qubitCount))
         case .object(let f as FigureValue):
             data["image/svg+xml"] = .string(ChartSVG.render(chart(f)))
+        case .object(let d as DensityValue):
+            data["text/html"] = .string(DensityHTML.html(d.rho.dimension, qubits: d.qubitCount, purity: d.rho.purity) { d.rho[$0, $1] })
         case .object(let e as EstimateValue):
             data["text/html"] = .string(Tables.html(header: ["resource", "value"], rows: e.rows.map { [$0.0, $0.1] }))
         case .list(let l) where !l.items.isEmpty && l.items.allSatisfy({ if case .map = $0 { return true }; return false }):

@@ -25,7 +25,8 @@ func assertStatesEqual(_ a: StateVector, _ b: StateVector, tolerance: Double = 1
 func randomCircuit(qubits n: Int, gates: Int, _ random: inout SeededRandom, modifiers: Bool = true) -> Circuit {
     var c = Circuit(qubits: n)
     for _ in 0..<gates {
-        let kind = GateKind.allCases[Int(random.next() % UInt64(GateKind.allCases.count))]
+        let kinds = GateKind.allCases.filter { $0.qubitCount <= n }
+        let kind = kinds[Int(random.next() % UInt64(kinds.count))]
         var pool = Array(0..<n)
         pool.shuffle(using: &random)
         let targets = Array(pool.prefix(kind.qubitCount))

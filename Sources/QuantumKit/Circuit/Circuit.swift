@@ -205,6 +205,13 @@ public struct Circuit: Equatable, Sendable {
 
     public var hasMeasurements: Bool { instructions.contains { if case .measure = $0 { return true }; return false } }
 
+    /// The classical bits some measurement writes, ascending.
+    public var measuredClbits: [Int] {
+        var bits = Set<Int>()
+        for case .measure(_, let c) in instructions { bits.insert(c) }
+        return bits.sorted()
+    }
+
     /// The label of a qubit by its register: `q[2]`, or `a` for a one-qubit register.
     public func qubitLabel(_ index: Int) -> String {
         for r in qubitRegisters where index >= r.offset && index < r.offset + r.size {

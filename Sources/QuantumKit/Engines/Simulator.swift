@@ -73,24 +73,33 @@ public struct Simulator {
     public var seed: UInt64?
     public var cancellation: CancellationFlag?
     public var engine: Engine
+    public var noise: NoiseModel
 
-    public init(seed: UInt64? = nil, cancellation: CancellationFlag? = nil, engine: Engine = .auto) {
+    public init(seed: UInt64? = nil, cancellation: CancellationFlag? = nil, engine: Engine = .auto, noise: NoiseModel = .none) {
         self.seed = seed
         self.cancellation = cancellation
         self.engine = engine
+        self.noise = noise
     }
 
-    /// The engine a run uses: `auto` takes the stabilizer engine for Clifford-only circuits.
+    /// The engine a run uses. `auto` takes the stabilizer engine for Clifford circuits (with
+    /// Pauli noise at most), the density matrix for gate noise on up to `DensityMatrix.autoLimit`
+    /// qubits, and the state vector (with trajectories when noisy) for the rest.
     public func engine(for circuit: Circuit) throws -> Engine {
         switch engine {
-        case .auto: return circuit.isClifford ? .stabilizer : .statevector
+        case .auto:
+            if circuit.isClifford && noise.isPauli { return .stabilizer }
+            if noise.hasGateNoise && circuit.qubitCount <= DensityMatrix.autoLimit { return .density }
+            return .statevector
         case .stabilizer:
             guard circuit.isClifford else {
                 throw SimulationError("SIM031", "the stabilizer engine runs Clifford circuits only (h, s, sdg, sx, sxdg, x, y, z, cx, cy, cz, swap)")
             }
+            guard noise.isPauli else {
+                throw SimulationError("SIM032", "the stabilizer engine takes Pauli noise only (depolarizing, bit_flip, phase_flip, readout), not amplitude_damping")
+            }
             return .stabilizer
-        case .density: throw SimulationError("SIM030", "the density-matrix engine is not available in this version")
-        case .statevector: return .statevector
+        case .density, .statevector: return engine
         }
     }
 
@@ -100,7 +109,9 @@ public struct Simulator {
         var random = seed.map { SeededRandom(seed: $0) } ?? .fromEntropy()
         var bits = [Bool](repeating: false, count: circuit.clbitCount)
         let kept = circuit.instructions.filter { if dropMeasurements, case .measure = $0 { return false }; return true }
-        try execute(try Simulator.compile(kept[...], bindings: bindings), on: state, bits: &bits, random: &random, bindings: bindings)
+        try execute(try Simulator.compile(kept[...], bindings: bindings), on: state) {
+            try execute($0, on: state, bits: &bits, random: &random, bindings: bindings)
+        }
         if circuit.globalPhase != 0 { state.multiply(by: Complex.exp(i: circuit.globalPhase)) }
         return state
     }
@@ -112,8 +123,10 @@ public struct Simulator {
         case instruction(Instruction)
     }
 
-    /// Parameters bound and each run of plain gates fused (barriers do not stop fusion).
-    static func compile(_ instructions: ArraySlice<Instruction>, bindings: [String: Double]) throws -> [Step] {
+    /// Parameters bound and each run of plain gates fused (barriers do not stop fusion). Each
+    /// operation becomes the vector gates `lower` gives (by default, its own matrix gate).
+    static func compile(_ instructions: ArraySlice<Instruction>, bindings: [String: Double],
+                        lower: (MatrixGate) -> [MatrixGate] = { [$0] }) throws -> [Step] {
         var steps: [Step] = []
         var run: [MatrixGate] = []
         func endRun() {
@@ -122,7 +135,7 @@ public struct Simulator {
         }
         for inst in instructions {
             switch inst {
-            case .gate(let op): run.append(try op.matrixGate(bindings))
+            case .gate(let op): run += lower(try op.matrixGate(bindings))
             case .barrier: continue
             default:
                 endRun()
@@ -133,18 +146,18 @@ public struct Simulator {
         return steps
     }
 
-    func execute(_ steps: [Step], on state: StateVector, bits: inout [Bool], random: inout SeededRandom,
-                 bindings: [String: Double]) throws {
+    /// Runs compiled steps: gate blocks on `vector`, other instructions through `instruction`.
+    func execute(_ steps: [Step], on vector: StateVector, instruction: (Instruction) throws -> Void) throws {
         for step in steps {
             switch step {
             case .blocks(let blocks):
                 for kernel in blocks {
                     try cancellation?.check()
-                    state.run(kernel)
+                    vector.run(kernel)
                 }
             case .instruction(let inst):
                 try cancellation?.check()
-                try execute(inst, on: state, bits: &bits, random: &random, bindings: bindings)
+                try instruction(inst)
             }
         }
     }
@@ -172,46 +185,77 @@ public struct Simulator {
             circuit.addClbits("meas", circuit.qubitCount)
             for q in 0..<circuit.qubitCount { circuit.append(.measure(qubit: q, clbit: offset + q)) }
         }
-        if try engine(for: circuit) == .stabilizer { return try runStabilizer(circuit, shots: shots, random: &random) }
+        let chosen = try engine(for: circuit)
+        if chosen == .stabilizer { return try runStabilizer(circuit, shots: shots, random: &random) }
         guard circuit.clbitCount <= Counts.narrowLimit else {
-            throw SimulationError("SIM003", "the state-vector engine counts outcomes of at most \(Counts.narrowLimit) bits, not \(circuit.clbitCount)")
+            throw SimulationError("SIM003", "the \(chosen.rawValue) engine counts outcomes of at most \(Counts.narrowLimit) bits, not \(circuit.clbitCount)")
         }
+        if chosen == .density { return try runDensity(circuit, shots: shots, random: &random, bindings: bindings) }
+        if noise.hasGateNoise { return try runTrajectories(circuit, shots: shots, random: &random, bindings: bindings) }
         let insts = circuit.instructions
         let (prefixEnd, terminalMeasurements) = circuit.samplingPlan()
         let state = try StateVector(qubits: circuit.qubitCount)
         var bits = [Bool](repeating: false, count: circuit.clbitCount)
-        try execute(try Simulator.compile(insts[..<prefixEnd], bindings: bindings), on: state, bits: &bits, random: &random, bindings: bindings)
+        try execute(try Simulator.compile(insts[..<prefixEnd], bindings: bindings), on: state) {
+            try execute($0, on: state, bits: &bits, random: &random, bindings: bindings)
+        }
         if let terminal = terminalMeasurements {
             let byQubit = state.sample(terminal.map { $0.0 }, shots: shots, random: &random)
-            var counts: [Int: Int] = [:]
-            for (outcome, n) in byQubit {
-                var key = 0
-                for (j, (_, c)) in terminal.enumerated() where outcome & (1 << j) != 0 { key |= 1 << c }
-                counts[key, default: 0] += n
-            }
-            return Counts(bitCount: circuit.clbitCount, shots: shots, counts: counts)
+            return counts(circuit, terminal: terminal, byQubit, random: &random)
         }
         var counts: [Int: Int] = [:]
         let scratch = try StateVector(qubits: circuit.qubitCount)
         let rest = try Simulator.compile(insts[prefixEnd...], bindings: bindings)
+        let measured = circuit.measuredClbits
         for _ in 0..<shots {
             try cancellation?.check()
             scratch.amplitudes.update(from: state.amplitudes, count: 2 * state.dimension)
             var shotBits = bits
-            try execute(rest, on: scratch, bits: &shotBits, random: &random, bindings: bindings)
-            var key = 0
-            for (c, b) in shotBits.enumerated() where b { key |= 1 << c }
-            counts[key, default: 0] += 1
+            try execute(rest, on: scratch) {
+                try execute($0, on: scratch, bits: &shotBits, random: &random, bindings: bindings)
+            }
+            noise.misread(&shotBits, measured: measured, random: &random)
+            counts[Simulator.key(shotBits), default: 0] += 1
         }
         return Counts(bitCount: circuit.clbitCount, shots: shots, counts: counts)
     }
 
+    /// Outcomes of the terminal measurements (bit j of an outcome is terminal[j]'s qubit) as
+    /// counts over the circuit's clbits, each shot misread as the noise model says.
+    func counts(_ circuit: Circuit, terminal: [(Int, Int)], _ byQubit: [Int: Int], random: inout SeededRandom) -> Counts {
+        var counts: [Int: Int] = [:]
+        // in outcome order, so a seeded run draws its readout errors the same way every time
+        for (outcome, n) in byQubit.sorted(by: { $0.key < $1.key }) {
+            var bits = [Bool](repeating: false, count: circuit.clbitCount)
+            for (j, (_, c)) in terminal.enumerated() where outcome & (1 << j) != 0 { bits[c] = true }
+            if noise.readoutError == 0 {
+                counts[Simulator.key(bits), default: 0] += n
+                continue
+            }
+            for _ in 0..<n {
+                var shot = bits
+                noise.misread(&shot, measured: terminal.map { $0.1 }, random: &random)
+                counts[Simulator.key(shot), default: 0] += 1
+            }
+        }
+        return Counts(bitCount: circuit.clbitCount, shots: byQubit.values.reduce(0, +), counts: counts)
+    }
+
+    /// Bits as a counts key: bit c is clbit c.
+    static func key(_ bits: [Bool]) -> Int {
+        var key = 0
+        for (c, b) in bits.enumerated() where b { key |= 1 << c }
+        return key
+    }
+
     /// A Clifford circuit on the tableau: sampled from the final state when all measurements
-    /// come last, else simulated shot by shot.
+    /// come last and there is no gate noise, else simulated shot by shot with random Paulis
+    /// drawn after each gate.
     func runStabilizer(_ circuit: Circuit, shots: Int, random: inout SeededRandom) throws -> Counts {
         let tableau = StabilizerTableau(qubits: circuit.qubitCount)
         let insts = circuit.instructions
-        let (prefixEnd, terminalMeasurements) = circuit.samplingPlan()
+        let (prefixEnd, terminalMeasurements) = noise.hasGateNoise ? (0, nil) : circuit.samplingPlan()
+        let measured = circuit.measuredClbits
         for inst in insts[..<prefixEnd] {
             try cancellation?.check()
             if case .gate(let op) = inst { try tableau.apply(op) }
@@ -220,12 +264,12 @@ public struct Simulator {
         var narrow: [Int: Int] = [:]
         var wideCounts: [String: Int] = [:]
         func record(_ bits: [Bool]) {
+            var bits = bits
+            noise.misread(&bits, measured: measured, random: &random)
             if wide {
                 wideCounts[String(bits.reversed().map { $0 ? "1" : "0" }), default: 0] += 1
             } else {
-                var key = 0
-                for (c, b) in bits.enumerated() where b { key |= 1 << c }
-                narrow[key, default: 0] += 1
+                narrow[Simulator.key(bits), default: 0] += 1
             }
         }
         if let terminal = terminalMeasurements {
@@ -239,14 +283,23 @@ public struct Simulator {
                 try cancellation?.check()
                 let t = tableau.copy()
                 var bits = [Bool](repeating: false, count: circuit.clbitCount)
+                func noisy(_ op: Operation) throws {
+                    try t.apply(op)
+                    for q in op.qubits {
+                        for channel in noise.channels {
+                            let pauli = NoiseModel.drawPauli(channel.pauliProbabilities!, random: &random)
+                            if pauli != 0 { try t.apply(Operation(NoiseModel.paulis[pauli], [q])) }
+                        }
+                    }
+                }
                 for inst in insts[prefixEnd...] {
                     switch inst {
-                    case .gate(let op): try t.apply(op)
+                    case .gate(let op): try noisy(op)
                     case .measure(let q, let c): bits[c] = t.measure(q, random: &random)
                     case .reset(let q): t.reset(q, random: &random)
                     case .barrier: break
                     case .conditional(let clbits, let value, let op):
-                        if Instruction.conditionHolds(clbits: clbits, value: value, bits: bits) { try t.apply(op) }
+                        if Instruction.conditionHolds(clbits: clbits, value: value, bits: bits) { try noisy(op) }
                     }
                 }
                 record(bits)

@@ -171,42 +171,13 @@ public final class StateVector {
         }
     }
 
-    /// Draws `shots` outcomes of `qubits` without collapsing: sorted uniforms swept once
-    /// against the cumulative probabilities. Returns counts by outcome index.
+    /// Draws `shots` outcomes of `qubits` without collapsing, in one pass over the amplitudes.
+    /// Returns counts by outcome (bit j is qubits[j]).
     public func sample(_ qubits: [Int], shots: Int, random: inout SeededRandom) -> [Int: Int] {
-        var draws = (0..<shots).map { _ in random.uniform() }
-        draws.sort()
-        let total = norm
-        var counts: [Int: Int] = [:]
-        let identity = qubits == Array(0..<qubitCount)
-        var cumulative = 0.0
-        var d = 0
-        var i = 0
-        while d < shots && i < dimension {
-            cumulative += (amplitudes[2 * i] * amplitudes[2 * i] + amplitudes[2 * i + 1] * amplitudes[2 * i + 1]) / total
-            var hits = 0
-            while d < shots && draws[d] < cumulative { hits += 1; d += 1 }
-            if hits > 0 {
-                var key = i
-                if !identity {
-                    key = 0
-                    for (j, q) in qubits.enumerated() where i & (1 << q) != 0 { key |= 1 << j }
-                }
-                counts[key, default: 0] += hits
-            }
-            i += 1
+        let a = amplitudes
+        let byIndex = Sampling.draw(count: dimension, total: norm, shots: shots, random: &random) {
+            a[2 * $0] * a[2 * $0] + a[2 * $0 + 1] * a[2 * $0 + 1]
         }
-        if d < shots {
-            // rounding left the last draws above the final cumulative sum: give them to the last non-zero amplitude
-            var last = dimension - 1
-            while last > 0 && self[last].normSquared == 0 { last -= 1 }
-            var key = last
-            if !identity {
-                key = 0
-                for (j, q) in qubits.enumerated() where last & (1 << q) != 0 { key |= 1 << j }
-            }
-            counts[key, default: 0] += shots - d
-        }
-        return counts
+        return Sampling.outcomes(byIndex, of: qubits)
     }
 }

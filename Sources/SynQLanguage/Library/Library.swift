@@ -11,6 +11,7 @@ public enum Library {
         add(MathLibrary.builtins)
         add(PlotLibrary.builtins)
         add(QuantumLibrary.builtins)
+        add(NoiseLibrary.builtins)
         add(IOLibrary.builtins)
         globals["pi"] = .float(Double.pi)
         globals["tau"] = .float(2 * Double.pi)

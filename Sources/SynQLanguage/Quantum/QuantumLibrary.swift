@@ -48,7 +48,7 @@ enum QuantumLibrary {
         guard let v = a.keyword("engine") else { return a.context.defaultEngine }
         let name = Format.str(v)
         guard let e = Engine(rawValue: name) else {
-            throw SynQError.value("unknown engine '\(name)'", help: "engines: auto, statevector, stabilizer")
+            throw SynQError.value("unknown engine '\(name)'", help: "engines: auto, statevector, stabilizer, density")
         }
         return e
     }
@@ -60,12 +60,13 @@ enum QuantumLibrary {
     }
 
     static let builtins: [Builtin] = [
-        Builtin("run", "run(c, shots: 1024, seed: nil, engine: \"auto\") -> Counts",
-                "Runs a circuit on a fresh simulator and returns measurement counts. A circuit without measurements measures every qubit. With a seed the counts repeat exactly. engine: \"auto\" (the stabilizer engine for Clifford circuits, else the state vector), \"statevector\" or \"stabilizer\".") { a in
+        Builtin("run", "run(c, shots: 1024, seed: nil, engine: \"auto\", noise: nil) -> Counts",
+                "Runs a circuit on a fresh simulator and returns measurement counts. A circuit without measurements measures every qubit. With a seed the counts repeat exactly. engine: \"auto\" (the stabilizer engine for Clifford circuits, else the state vector; with noise, the density matrix up to 12 qubits), \"statevector\" (noise by trajectories), \"stabilizer\" or \"density\". noise: depolarizing(p), amplitude_damping(g), bit_flip(p), phase_flip(p), readout(p) or a List of them.") { a in
             let c = try circuit(try a.argument(0, "c"))
             let shots = try a.optionalInt(nil, "shots") ?? 1024
             guard shots >= 1 else { throw SynQError.value("shots must be at least 1") }
-            let simulator = Simulator(seed: try seed(a), cancellation: a.context.interrupt, engine: try engine(a))
+            let simulator = Simulator(seed: try seed(a), cancellation: a.context.interrupt, engine: try engine(a),
+                                      noise: try NoiseLibrary.noise(a))
             return .object(CountsValue(try simulator.run(c, shots: shots)))
         },
         Builtin("state", "state() or state(c) -> State",
@@ -89,8 +90,8 @@ enum QuantumLibrary {
             let counts = state.sample(qubits, shots: shots, random: &a.context.random)
             return .object(CountsValue(Counts(bitCount: qubits.count, shots: shots, counts: counts)))
         },
-        Builtin("expect", "expect(c, obs) or expect(obs) -> Float",
-                "The exact expectation value of an Observable: for a circuit's final state, or for the live state.") { a in
+        Builtin("expect", "expect(c, obs, shots: nil, noise: nil) or expect(obs) -> Float",
+                "The exact expectation value of an Observable: for a circuit's final state, or for the live state. With shots, estimated from samples; with noise, exact on the circuit's density matrix.") { a in
             if a.count == 1 {
                 let obs = try observable(a[0])
                 let state = try a.context.quantum.currentState()
@@ -100,6 +101,10 @@ enum QuantumLibrary {
             let c = try circuit(try a.argument(0, "c"))
             let obs = try observable(try a.argument(1, "obs"))
             guard obs.qubitCount <= c.qubitCount else { throw SynQError("Q001", "QubitError", "the observable acts on qubit \(obs.qubitCount - 1) but the circuit has \(c.qubitCount) qubits") }
+            let noise = try NoiseLibrary.noise(a)
+            if noise.hasGateNoise {
+                return .float(try Simulator(cancellation: a.context.interrupt, noise: noise).densityMatrix(c).expectation(obs))
+            }
             if let shots = try a.optionalInt(nil, "shots") {
                 return .float(try SampledExpectation.estimate(c, obs, shots: shots, seed: try seed(a), cancellation: a.context.interrupt))
             }
