@@ -19,7 +19,7 @@ final class Magics {
     static let lineMagics: [(String, String)] = [
         ("%lsmagic", "list the magics"), ("%who", "session names and their types"), ("%reset", "clear every binding and the quantum state"),
         ("%time STMT", "run a statement and print how long it took"), ("%seed N", "seed sampling and measurement for reproducible runs"),
-        ("%qubits", "live registers and the memory of the state"), ("%config KEY=VALUE", "max_qubits, threads, engine (auto, statevector, stabilizer, density), fusion (on, off)"),
+        ("%qubits", "live registers and the memory of the state"), ("%config KEY=VALUE", "max_qubits, threads, engine (auto, statevector, stabilizer, density), precision (double, single: for run and expect of circuits), fusion (on, off)"),
         ("%load FILE", "run a .synq file in the session"), ("%version", "the provenance line: kernel, simulator, seed, engine"),
         ("%qasm [2]", "the live circuit as OpenQASM 3 (or 2.0)"),
     ]
@@ -120,7 +120,7 @@ final class Magics {
             return try session.execute(text, name: argument)
         case "%version":
             let seed = session.seed.map { String(Int64(bitPattern: $0)) } ?? "none"
-            say("SynQ kernel \(KernelInfo.version); simulators QuantumKit state vector (complex double), stabilizer tableau and density matrix; seed \(seed); engine \(session.defaultEngine.rawValue); threads \(ParallelFor.threads); max_qubits \(MemoryBudget.maxQubits)")
+            say("SynQ kernel \(KernelInfo.version); simulators QuantumKit state vector (complex double or single), stabilizer tableau and density matrix; seed \(seed); engine \(session.defaultEngine.rawValue); precision \(session.defaultPrecision.rawValue); threads \(ParallelFor.threads); max_qubits \(MemoryBudget.maxQubits)")
         case "%qasm":
             guard argument.isEmpty || argument == "2" || argument == "3" else { throw MagicError("%qasm takes 2 or 3 (the OpenQASM version), like %qasm 2") }
             say(try session.liveCircuitQASM(version: argument == "2" ? 2 : 3), terminator: "")
@@ -136,7 +136,7 @@ final class Magics {
 
     func config(_ argument: String) throws {
         if argument.isEmpty {
-            say("max_qubits=\(MemoryBudget.maxQubits)\nthreads=\(ParallelFor.threads)\nengine=\(session.defaultEngine.rawValue)\nfusion=\(GateFusion.enabled ? "on" : "off")\nprecision=double")
+            say("max_qubits=\(MemoryBudget.maxQubits)\nthreads=\(ParallelFor.threads)\nengine=\(session.defaultEngine.rawValue)\nfusion=\(GateFusion.enabled ? "on" : "off")\nprecision=\(session.defaultPrecision.rawValue)")
             return
         }
         let kv = argument.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters() }
@@ -155,7 +155,8 @@ final class Magics {
             guard kv[1] == "on" || kv[1] == "off" else { throw MagicError("fusion must be on or off") }
             GateFusion.enabled = kv[1] == "on"
         case "precision":
-            guard kv[1] == "double" else { throw MagicError("precision=\(kv[1]) is not available; the simulator computes in double precision") }
+            guard let precision = Precision(rawValue: kv[1]) else { throw MagicError("precision must be double or single") }
+            session.defaultPrecision = precision
         default:
             throw MagicError("unknown setting \(kv[0]); settings: max_qubits, threads, engine, fusion, precision")
         }

@@ -4,8 +4,8 @@ import XCTest
 final class GateTests: XCTestCase {
     /// Every gate on every ordered choice of targets among 4 qubits (so every kernel, qubit 0's
     /// lane kernels included), bare, with a control and with a negative control, equals the
-    /// reference kernel.
-    func testEveryGateOnEveryTargetMatchesTheReferenceKernel() throws {
+    /// reference kernel; returns the number of cases.
+    func checkEveryGateOnEveryTarget(_ precision: Precision, tolerance: Double) throws -> Int {
         var random = SeededRandom(seed: 1)
         let n = 4
         var cases = 0
@@ -17,20 +17,29 @@ final class GateTests: XCTestCase {
                 let controlOptions: [([Int], [Bool])] = [([], [])] + others.flatMap { [([$0], [true]), ([$0], [false])] }
                     + [(others, others.map { _ in true })]
                 for (controls, states) in controlOptions {
-                    let fast = try randomState(n, &random)
-                    let reference = try fast.copy()
+                    let reference = try randomState(n, &random)
+                    let fast = try StateVector(qubits: n, precision: precision)
+                    for i in 0..<fast.dimension { fast[i] = reference[i] }
                     let params = (0..<kind.parameterCount).map { _ in Parameter(random.uniform() * 6 - 3) }
                     let op = Operation(kind, targets, params: params, controls: controls, controlStates: states)
                     try fast.apply(op)
                     let g = try op.matrixGate()
                     ReferenceKernels.apply(reference.amplitudes, qubits: n, matrix: g.matrix, targets: targets,
                                            cmask: g.controlMask, cval: g.controlValue)
-                    assertStatesEqual(fast, reference, tolerance: 1e-12, "\(kind) on \(targets) controls \(controls) \(states)")
+                    assertStatesEqual(fast, reference, tolerance: tolerance, "\(precision): \(kind) on \(targets) controls \(controls) \(states)")
                     cases += 1
                 }
             }
         }
-        XCTAssertGreaterThan(cases, 900)
+        return cases
+    }
+
+    func testEveryGateOnEveryTargetMatchesTheReferenceKernel() throws {
+        XCTAssertGreaterThan(try checkEveryGateOnEveryTarget(.double, tolerance: 1e-12), 900)
+    }
+
+    func testEveryGateOnEveryTargetInSinglePrecisionMatchesTheReferenceTo1e6() throws {
+        XCTAssertGreaterThan(try checkEveryGateOnEveryTarget(.single, tolerance: 1e-6), 900)
     }
 
     /// Each gate shape goes to the kernel meant for it, so the cheap paths are really taken.

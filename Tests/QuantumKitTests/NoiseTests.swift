@@ -10,6 +10,18 @@ func totalVariation(_ counts: Counts, _ probabilities: [Double]) -> Double {
     return distance / 2
 }
 
+/// Measures every qubit of `circuit` into its own new bit, runs it with `noise` on `engine`,
+/// and checks the counts against the exact noisy density matrix.
+func assertCountsFollowTheDensityMatrix(_ circuit: Circuit, noise: NoiseModel, engine: Engine, seed: UInt64,
+                                        _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    var c = circuit
+    let offset = c.addClbits("m", c.qubitCount)
+    for q in 0..<c.qubitCount { c.append(.measure(qubit: q, clbit: offset + q)) }
+    let exact = try Simulator(noise: noise).densityMatrix(c).probabilities()
+    let counts = try Simulator(seed: seed, engine: engine, noise: noise).run(c, shots: 4_000)
+    XCTAssertLessThan(totalVariation(counts, exact), 0.05, message, file: file, line: line)
+}
+
 final class NoiseTests: XCTestCase {
     func testNoiselessDensityMatrixIsTheOuterProductOfTheStateOn60RandomCircuits() throws {
         var random = SeededRandom(seed: 5)
@@ -93,14 +105,10 @@ final class NoiseTests: XCTestCase {
         var random = SeededRandom(seed: 21)
         let noise = NoiseModel(channels: [.depolarizing(0.05), .amplitudeDamping(0.08), .phaseFlip(0.03)])
         for trial in 0..<3 {
-            var c = randomCircuit(qubits: 3, gates: 10, &random)
-            _ = c.addClbits("m", 3)
-            for q in 0..<3 { c.append(.measure(qubit: q, clbit: q)) }
-            let exact = try Simulator(noise: noise).densityMatrix(c).probabilities()
-            let counts = try Simulator(seed: UInt64(trial), engine: .statevector, noise: noise).run(c, shots: 4_000)
-            XCTAssertLessThan(totalVariation(counts, exact), 0.05, "trial \(trial)")
-            let sampled = try Simulator(seed: UInt64(trial), engine: .density, noise: noise).run(c, shots: 4_000)
-            XCTAssertLessThan(totalVariation(sampled, exact), 0.05, "trial \(trial)")
+            let c = randomCircuit(qubits: 3, gates: 10, &random)
+            for engine in [Engine.statevector, .density] {
+                try assertCountsFollowTheDensityMatrix(c, noise: noise, engine: engine, seed: UInt64(trial), "trial \(trial) \(engine)")
+            }
         }
     }
 

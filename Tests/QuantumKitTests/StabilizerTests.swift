@@ -38,6 +38,16 @@ final class StabilizerTests: XCTestCase {
         }
     }
 
+    /// Pauli noise drawn on the tableau gives the distribution of the exact noisy density matrix.
+    func testPauliNoiseOnTheTableauMatchesTheDensityMatrixOn8RandomCliffordCircuits() throws {
+        var random = SeededRandom(seed: 31)
+        let noise = NoiseModel(channels: [.depolarizing(0.06), .phaseFlip(0.04), .bitFlip(0.03)])
+        for trial in 0..<8 {
+            let c = randomCliffordCircuit(qubits: 4, gates: 12, &random)
+            try assertCountsFollowTheDensityMatrix(c, noise: noise, engine: .stabilizer, seed: UInt64(trial), "trial \(trial)")
+        }
+    }
+
     func testSequentialMeasurementsAgreeWithTheStateVector() throws {
         var random = SeededRandom(seed: 5)
         for trial in 0..<60 {

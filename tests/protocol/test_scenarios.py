@@ -339,3 +339,22 @@ def test_interrupt_stops_a_long_simulation_within_a_second(kernel):
     assert reply["content"]["ename"] == "KeyboardInterrupt"
     _, outputs = run_cell(kc, "reset_all()\nqubit r[2]\nx r[1]\nprobs(r)")
     assert result_of(outputs)["text/plain"] == "[0.0, 0.0, 1.0, 0.0]"
+
+
+def test_noise_density_and_single_precision_through_the_kernel(kernel):
+    km, kc = kernel
+    _, outputs = run_cell(kc, "%config precision=single")
+    assert "precision = single" in stdout_of(outputs)
+    run_cell(kc, "kernel bell() { qubit q[2]; h q[0]; cx q[0], q[1] }")
+    _, outputs = run_cell(kc, "expect(bell(), Z(0) * Z(1))")
+    assert abs(float(result_of(outputs)["text/plain"]) - 1) < 1e-6
+    _, outputs = run_cell(kc, "%config")
+    assert "precision=single" in stdout_of(outputs)
+    _, outputs = run_cell(kc, "density(bell(), noise: depolarizing(0.1))")
+    data = result_of(outputs)
+    assert "purity" in data["text/html"] and "<table" in data["text/html"]
+    assert data["text/plain"].startswith("DensityMatrix(2 qubits, purity")
+    _, outputs = run_cell(kc, "run(bell(), shots: 2000, seed: 1, noise: readout(0.1)).to_map()")
+    counts = {k.strip('"'): int(v) for k, v in (kv.split(": ") for kv in result_of(outputs)["text/plain"].strip("{}").split(", "))}
+    assert set(counts) == {"00", "01", "10", "11"}
+    assert 0.12 < (counts["01"] + counts["10"]) / 2000 < 0.24

@@ -83,7 +83,7 @@ extension Simulator {
             }
         }
         let paulis = NoiseModel.paulis.map { $0.matrix([]) }
-        let state = try StateVector(qubits: circuit.qubitCount)
+        let state = try StateVector(qubits: circuit.qubitCount, precision: precision)
         let measured = circuit.measuredClbits
         var counts: [Int: Int] = [:]
         for _ in 0..<shots {
@@ -136,12 +136,10 @@ extension Simulator {
 extension StateVector {
     /// The 2x2 reduced density matrix of one qubit, row-major.
     func reducedDensity(_ qubit: Int) -> [Complex] {
-        let a = amplitudes
         let bit = 1 << qubit
         var p0 = 0.0, p1 = 0.0, cross = Complex.zero
         for i in 0..<dimension where i & bit == 0 {
-            let j = i | bit
-            let a0 = Complex(a[2 * i], a[2 * i + 1]), a1 = Complex(a[2 * j], a[2 * j + 1])
+            let a0 = self[i], a1 = self[i | bit]
             p0 += a0.normSquared
             p1 += a1.normSquared
             cross += a0 * a1.conjugate

@@ -74,12 +74,16 @@ public struct Simulator {
     public var cancellation: CancellationFlag?
     public var engine: Engine
     public var noise: NoiseModel
+    /// The amplitudes' precision on the state vector (the density matrix is always double).
+    public var precision: Precision
 
-    public init(seed: UInt64? = nil, cancellation: CancellationFlag? = nil, engine: Engine = .auto, noise: NoiseModel = .none) {
+    public init(seed: UInt64? = nil, cancellation: CancellationFlag? = nil, engine: Engine = .auto, noise: NoiseModel = .none,
+                precision: Precision = .double) {
         self.seed = seed
         self.cancellation = cancellation
         self.engine = engine
         self.noise = noise
+        self.precision = precision
     }
 
     /// The engine a run uses. `auto` takes the stabilizer engine for Clifford circuits (with
@@ -104,8 +108,9 @@ public struct Simulator {
     }
 
     /// The state after every gate, reset and measurement (measurements collapse at random).
+    /// The state has the simulator's precision.
     public func finalState(_ circuit: Circuit, bindings: [String: Double] = [:], dropMeasurements: Bool = true) throws -> StateVector {
-        let state = try StateVector(qubits: circuit.qubitCount)
+        let state = try StateVector(qubits: circuit.qubitCount, precision: precision)
         var random = seed.map { SeededRandom(seed: $0) } ?? .fromEntropy()
         var bits = [Bool](repeating: false, count: circuit.clbitCount)
         let kept = circuit.instructions.filter { if dropMeasurements, case .measure = $0 { return false }; return true }
@@ -192,9 +197,15 @@ public struct Simulator {
         }
         if chosen == .density { return try runDensity(circuit, shots: shots, random: &random, bindings: bindings) }
         if noise.hasGateNoise { return try runTrajectories(circuit, shots: shots, random: &random, bindings: bindings) }
+        return try runStateVector(circuit, shots: shots, random: &random, bindings: bindings)
+    }
+
+    /// Counts on the state vector: the unitary prefix runs once; terminal measurements are
+    /// sampled from it, anything else runs shot by shot on a copy.
+    func runStateVector(_ circuit: Circuit, shots: Int, random: inout SeededRandom, bindings: [String: Double]) throws -> Counts {
         let insts = circuit.instructions
         let (prefixEnd, terminalMeasurements) = circuit.samplingPlan()
-        let state = try StateVector(qubits: circuit.qubitCount)
+        let state = try StateVector(qubits: circuit.qubitCount, precision: precision)
         var bits = [Bool](repeating: false, count: circuit.clbitCount)
         try execute(try Simulator.compile(insts[..<prefixEnd], bindings: bindings), on: state) {
             try execute($0, on: state, bits: &bits, random: &random, bindings: bindings)
@@ -204,12 +215,12 @@ public struct Simulator {
             return counts(circuit, terminal: terminal, byQubit, random: &random)
         }
         var counts: [Int: Int] = [:]
-        let scratch = try StateVector(qubits: circuit.qubitCount)
+        let scratch = try StateVector(qubits: circuit.qubitCount, precision: precision)
         let rest = try Simulator.compile(insts[prefixEnd...], bindings: bindings)
         let measured = circuit.measuredClbits
         for _ in 0..<shots {
             try cancellation?.check()
-            scratch.amplitudes.update(from: state.amplitudes, count: 2 * state.dimension)
+            scratch.copyAmplitudes(from: state)
             var shotBits = bits
             try execute(rest, on: scratch) {
                 try execute($0, on: scratch, bits: &shotBits, random: &random, bindings: bindings)

@@ -1,45 +1,66 @@
 /// The fast kernels, one per gate shape: dense 1- and 2-qubit matrices, a phase on a subspace,
 /// a full diagonal, and a swap of two subspaces. Each walks only the amplitudes its gate changes,
 /// as runs of consecutive amplitudes (the free bits below the lowest fixed bit), and processes a
-/// run two amplitudes at a time in `SIMD4<Double>` lanes (re, im, re, im). Runs of length one
-/// (a fixed bit at position 0) take the scalar path. `ReferenceKernels` is their judge.
-struct StateVectorKernels {
-    let a: UnsafeMutablePointer<Double>
+/// run two amplitudes at a time in `SIMD4<Real>` lanes (re, im, re, im). Runs of length one
+/// (a fixed bit at position 0) take the scalar path, computed in double precision.
+/// `ReferenceKernels` is their judge.
+struct StateVectorKernels<Real: StateScalar> {
+    typealias Lane = SIMD4<Real>
+    let a: UnsafeMutablePointer<Real>
     let n: Int
 
-    init(state: UnsafeMutablePointer<Double>, qubits: Int) { a = state; n = qubits }
+    init(state: UnsafeMutablePointer<Real>, qubits: Int) { a = state; n = qubits }
 
-    private var lanes: UnsafeMutablePointer<SIMD4<Double>> {
-        UnsafeMutableRawPointer(a).assumingMemoryBound(to: SIMD4<Double>.self)
+    private var lanes: UnsafeMutablePointer<Lane> {
+        UnsafeMutableRawPointer(a).assumingMemoryBound(to: Lane.self)
     }
 
+    @inline(__always) func load(_ p: Int) -> Complex { Complex(Double(a[p]), Double(a[p + 1])) }
+    @inline(__always) func store(_ z: Complex, _ p: Int) { a[p] = Real(z.re); a[p + 1] = Real(z.im) }
+
     /// (re, im) -> (im, re) in both halves: with a sign vector this makes a complex product.
-    @inline(__always) static func swapPairs(_ v: SIMD4<Double>) -> SIMD4<Double> {
+    @inline(__always) static func swapPairs(_ v: Lane) -> Lane {
         SIMD4(v[1], v[0], v[3], v[2])
     }
 
-    @inline(__always) static func firstTwice(_ v: SIMD4<Double>) -> SIMD4<Double> { SIMD4(v[0], v[1], v[0], v[1]) }
-    @inline(__always) static func secondTwice(_ v: SIMD4<Double>) -> SIMD4<Double> { SIMD4(v[2], v[3], v[2], v[3]) }
+    @inline(__always) static func firstTwice(_ v: Lane) -> Lane { SIMD4(v[0], v[1], v[0], v[1]) }
+    @inline(__always) static func secondTwice(_ v: Lane) -> Lane { SIMD4(v[2], v[3], v[2], v[3]) }
 
     /// A complex scalar as the two vectors of a lane-wise complex product:
     /// z * v = re * v + imSigned * swapPairs(v).
     /// With two values, the first multiplies the lane's first amplitude and the second its
     /// second (the |0> and |1> of qubit 0 when a lane holds a pair).
     struct Scalar {
-        let re: SIMD4<Double>
-        let imSigned: SIMD4<Double>
+        let re: Lane
+        let imSigned: Lane
         let z: Complex
         init(_ z: Complex) { self.init(z, z) }
         init(_ first: Complex, _ second: Complex) {
             z = first
-            re = SIMD4(first.re, first.re, second.re, second.re)
-            imSigned = SIMD4(-first.im, first.im, -second.im, second.im)
+            re = SIMD4(Real(first.re), Real(first.re), Real(second.re), Real(second.re))
+            imSigned = SIMD4(Real(-first.im), Real(first.im), Real(-second.im), Real(second.im))
         }
-        @inline(__always) func times(_ v: SIMD4<Double>, swapped s: SIMD4<Double>) -> SIMD4<Double> {
+        @inline(__always) func times(_ v: Lane, swapped s: Lane) -> Lane {
             re * v + imSigned * s
         }
-        @inline(__always) func timesAdding(_ acc: SIMD4<Double>, _ v: SIMD4<Double>, swapped s: SIMD4<Double>) -> SIMD4<Double> {
+        @inline(__always) func timesAdding(_ acc: Lane, _ v: Lane, swapped s: Lane) -> Lane {
             acc + re * v + imSigned * s
+        }
+    }
+
+    /// Runs the kernel a gate's shape chose (see `MatrixGate.kernel`).
+    func run(_ kernel: KernelChoice) {
+        switch kernel {
+        case .nothing: break
+        case .scale(let parts): for (space, factor) in parts { scale(space, by: factor) }
+        case .diagonal(let bit0, let bit1, let d): diagonal(bit0: bit0, bit1: bit1, d)
+        case .swap(let space, let a, let b): swap(space, a, b)
+        case .dense1(let space, let bit, let m): dense1(space, bit: bit, m)
+        case .dense2(let space, let bit0, let bit1, let m): dense2(space, bit0: bit0, bit1: bit1, m)
+        case .phaseOnQubitZero(let parts): for (space, first, second) in parts { phaseOnQubitZero(space, first, second) }
+        case .flipQubitZero(let space): flipQubitZero(space)
+        case .dense1OnQubitZero(let space, let m): dense1OnQubitZero(space, m)
+        case .dense2OnQubitZero(let space, let bit1, let m): dense2OnQubitZero(space, bit1: bit1, m)
         }
     }
 
@@ -47,15 +68,13 @@ struct StateVectorKernels {
 
     /// Multiplies every amplitude of the subspace by `factor`.
     func scale(_ space: Subspace, by factor: Complex) {
-        let a = self.a, lanes = self.lanes
+        let lanes = self.lanes
         let f = Scalar(factor)
         space.forEachChunk(n) { firstRun, endRun, length, runs in
             for run in firstRun..<endRun {
                 let base = runs.base(run)
                 if length == 1 {
-                    let r = a[2 * base], i = a[2 * base + 1]
-                    a[2 * base] = factor.re * r - factor.im * i
-                    a[2 * base + 1] = factor.re * i + factor.im * r
+                    store(factor * load(2 * base), 2 * base)
                     continue
                 }
                 var k = base >> 1
@@ -97,7 +116,7 @@ struct StateVectorKernels {
 
     /// A dense 2x2 matrix on the qubit `bit` (a fixed bit of `space`, which holds its |0> members).
     func dense1(_ space: Subspace, bit: Int, _ m: [Complex]) {
-        let a = self.a, lanes = self.lanes
+        let lanes = self.lanes
         let m00 = Scalar(m[0]), m01 = Scalar(m[1]), m10 = Scalar(m[2]), m11 = Scalar(m[3])
         let half = bit >> 1
         space.forEachChunk(n) { firstRun, endRun, length, runs in
@@ -105,10 +124,9 @@ struct StateVectorKernels {
                 let base = runs.base(run)
                 if length == 1 {
                     let p0 = 2 * base, p1 = 2 * (base + bit)
-                    let x = Complex(a[p0], a[p0 + 1]), y = Complex(a[p1], a[p1 + 1])
-                    let u = m00.z * x + m01.z * y, v = m10.z * x + m11.z * y
-                    a[p0] = u.re; a[p0 + 1] = u.im
-                    a[p1] = v.re; a[p1 + 1] = v.im
+                    let x = load(p0), y = load(p1)
+                    store(m00.z * x + m01.z * y, p0)
+                    store(m10.z * x + m11.z * y, p1)
                     continue
                 }
                 var k = base >> 1
@@ -176,7 +194,7 @@ struct StateVectorKernels {
 
     /// A dense 4x4 matrix on qubits with bit values `bit0` (matrix index bit 0) and `bit1`.
     func dense2(_ space: Subspace, bit0: Int, bit1: Int, _ m: [Complex]) {
-        let a = self.a, lanes = self.lanes
+        let lanes = self.lanes
         let s = m.map(Scalar.init)
         let offsets = (0, bit0, bit1, bit0 + bit1)
         space.forEachChunk(n) { firstRun, endRun, length, runs in
@@ -184,14 +202,12 @@ struct StateVectorKernels {
                 let base = runs.base(run)
                 if length == 1 {
                     let i0 = 2 * base, i1 = 2 * (base + offsets.1), i2 = 2 * (base + offsets.2), i3 = 2 * (base + offsets.3)
-                    let v0 = Complex(a[i0], a[i0 + 1]), v1 = Complex(a[i1], a[i1 + 1])
-                    let v2 = Complex(a[i2], a[i2 + 1]), v3 = Complex(a[i3], a[i3 + 1])
+                    let v0 = load(i0), v1 = load(i1), v2 = load(i2), v3 = load(i3)
                     @inline(__always) func row(_ r: Int) -> Complex {
                         s[4 * r].z * v0 + s[4 * r + 1].z * v1 + s[4 * r + 2].z * v2 + s[4 * r + 3].z * v3
                     }
                     let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
-                    a[i0] = r0.re; a[i0 + 1] = r0.im; a[i1] = r1.re; a[i1 + 1] = r1.im
-                    a[i2] = r2.re; a[i2 + 1] = r2.im; a[i3] = r3.re; a[i3 + 1] = r3.im
+                    store(r0, i0); store(r1, i1); store(r2, i2); store(r3, i3)
                     continue
                 }
                 let h0 = offsets.1 >> 1, h1 = offsets.2 >> 1, h2 = offsets.3 >> 1
@@ -231,6 +247,60 @@ struct StateVectorKernels {
                 let v = lanes[k]
                 lanes[k] = f.times(v, swapped: StateVectorKernels.swapPairs(v))
             }
+        }
+    }
+
+    // MARK: - whole-state passes
+
+    /// Multiplies every amplitude by `factor` (a global phase).
+    func multiply(by factor: Complex) {
+        guard n > 0 else { store(factor * load(0), 0); return }
+        let lanes = self.lanes
+        let f = Scalar(factor)
+        ParallelFor.run(1 << (n - 1), itemSize: 2) { lo, hi in
+            for k in lo..<hi {
+                let v = lanes[k]
+                lanes[k] = f.times(v, swapped: StateVectorKernels.swapPairs(v))
+            }
+        }
+    }
+
+    /// Probability that `qubit` reads 1.
+    func probabilityOfOne(_ qubit: Int) -> Double {
+        let a = self.a
+        let bit = 1 << qubit
+        return ParallelFor.sum(1 << (n - 1)) { lo, hi in
+            var s = 0.0
+            for i in lo..<hi {
+                let j = ((i >> qubit) << (qubit + 1)) | (i & (bit - 1)) | bit
+                let re = Double(a[2 * j]), im = Double(a[2 * j + 1])
+                s += re * re + im * im
+            }
+            return s
+        }
+    }
+
+    /// Keeps the amplitudes where `qubit` reads `value`, times `scale`; zeroes the rest.
+    func collapse(_ qubit: Int, to value: Bool, scale: Double) {
+        let a = self.a
+        let bit = 1 << qubit
+        let keep = value ? bit : 0
+        let factor = Real(scale)
+        ParallelFor.run(1 << n) { lo, hi in
+            for i in lo..<hi {
+                let s: Real = i & bit == keep ? factor : 0
+                a[2 * i] *= s; a[2 * i + 1] *= s
+            }
+        }
+    }
+
+    /// Σ |amplitude|².
+    func normSquared() -> Double {
+        let a = self.a
+        return ParallelFor.sum(1 << n) { lo, hi in
+            var s = 0.0
+            for i in 2 * lo..<2 * hi { s += Double(a[i]) * Double(a[i]) }
+            return s
         }
     }
 }

@@ -109,28 +109,36 @@ public struct Observable: Equatable, Sendable {
             if groups[x] == nil { order.append(x) }
             groups[x, default: []].append((z, c))
         }
-        let a = state.amplitudes
         var total = 0.0
         for x in order {
             let group = groups[x]!
-            let zs = group.map { $0.z }
-            let cr = group.map { $0.c.re }, ci = group.map { $0.c.im }
-            total += ParallelFor.sum(state.dimension) { lo, hi in
-                var s = 0.0
-                for i in lo..<hi {
-                    let j = i ^ x
-                    // conj(a_j) * a_i
-                    let pr = a[2 * j] * a[2 * i] + a[2 * j + 1] * a[2 * i + 1]
-                    let pi = a[2 * j] * a[2 * i + 1] - a[2 * j + 1] * a[2 * i]
-                    if pr == 0 && pi == 0 { continue }
-                    for t in 0..<zs.count {
-                        let sign = (i & zs[t]).nonzeroBitCount & 1 == 0 ? 1.0 : -1.0
-                        s += sign * (cr[t] * pr - ci[t] * pi)
-                    }
-                }
-                return s
+            let zs = group.map { $0.z }, cr = group.map { $0.c.re }, ci = group.map { $0.c.im }
+            switch state.storage {
+            case .double(let a): total += Observable.groupSum(a, state.dimension, x: x, zs: zs, cr: cr, ci: ci)
+            case .single(let a): total += Observable.groupSum(a, state.dimension, x: x, zs: zs, cr: cr, ci: ci)
             }
         }
         return total
+    }
+
+    /// Σ_i conj(a_{i⊕x}) a_i Σ_t c_t (-1)^|i∧z_t| for one flip mask x.
+    static func groupSum<Real: StateScalar>(_ a: UnsafeMutablePointer<Real>, _ dimension: Int, x: Int,
+                                            zs: [Int], cr: [Double], ci: [Double]) -> Double {
+        ParallelFor.sum(dimension) { lo, hi in
+            var s = 0.0
+            for i in lo..<hi {
+                let j = i ^ x
+                let ar = Double(a[2 * i]), ai = Double(a[2 * i + 1]), br = Double(a[2 * j]), bi = Double(a[2 * j + 1])
+                // conj(a_j) * a_i
+                let pr = br * ar + bi * ai
+                let pi = br * ai - bi * ar
+                if pr == 0 && pi == 0 { continue }
+                for t in 0..<zs.count {
+                    let sign = (i & zs[t]).nonzeroBitCount & 1 == 0 ? 1.0 : -1.0
+                    s += sign * (cr[t] * pr - ci[t] * pi)
+                }
+            }
+            return s
+        }
     }
 }

@@ -53,6 +53,14 @@ enum QuantumLibrary {
         return e
     }
 
+    static func precision(_ a: Arguments) throws -> Precision {
+        guard let v = a.keyword("precision") else { return a.context.defaultPrecision }
+        guard let p = Precision(rawValue: Format.str(v)) else {
+            throw SynQError.value("unknown precision '\(Format.str(v))'", help: "precision: \"double\" (the default) or \"single\"")
+        }
+        return p
+    }
+
     static func pauli(_ p: Character) -> Builtin {
         Builtin(String(p), "\(p)(qubit) -> Observable", "The Pauli \(p) on one qubit, as an Observable: combine with *, + and numbers, e.g. Z(0) * Z(1) + 0.5 * X(0).") { a in
             .object(ObservableValue(Observable.pauli(p, try a.int(0, "qubit"))))
@@ -60,13 +68,13 @@ enum QuantumLibrary {
     }
 
     static let builtins: [Builtin] = [
-        Builtin("run", "run(c, shots: 1024, seed: nil, engine: \"auto\", noise: nil) -> Counts",
-                "Runs a circuit on a fresh simulator and returns measurement counts. A circuit without measurements measures every qubit. With a seed the counts repeat exactly. engine: \"auto\" (the stabilizer engine for Clifford circuits, else the state vector; with noise, the density matrix up to 12 qubits), \"statevector\" (noise by trajectories), \"stabilizer\" or \"density\". noise: depolarizing(p), amplitude_damping(g), bit_flip(p), phase_flip(p), readout(p) or a List of them.") { a in
+        Builtin("run", "run(c, shots: 1024, seed: nil, engine: \"auto\", noise: nil, precision: \"double\") -> Counts",
+                "Runs a circuit on a fresh simulator and returns measurement counts. A circuit without measurements measures every qubit. With a seed the counts repeat exactly. engine: \"auto\" (the stabilizer engine for Clifford circuits, else the state vector; with noise, the density matrix up to 12 qubits), \"statevector\" (noise by trajectories), \"stabilizer\" or \"density\". noise: depolarizing(p), amplitude_damping(g), bit_flip(p), phase_flip(p), readout(p) or a List of them. precision: \"single\" halves the state vector's memory and the bytes each gate moves.") { a in
             let c = try circuit(try a.argument(0, "c"))
             let shots = try a.optionalInt(nil, "shots") ?? 1024
             guard shots >= 1 else { throw SynQError.value("shots must be at least 1") }
             let simulator = Simulator(seed: try seed(a), cancellation: a.context.interrupt, engine: try engine(a),
-                                      noise: try NoiseLibrary.noise(a))
+                                      noise: try NoiseLibrary.noise(a), precision: try precision(a))
             return .object(CountsValue(try simulator.run(c, shots: shots)))
         },
         Builtin("state", "state() or state(c) -> State",
@@ -90,7 +98,7 @@ enum QuantumLibrary {
             let counts = state.sample(qubits, shots: shots, random: &a.context.random)
             return .object(CountsValue(Counts(bitCount: qubits.count, shots: shots, counts: counts)))
         },
-        Builtin("expect", "expect(c, obs, shots: nil, noise: nil) or expect(obs) -> Float",
+        Builtin("expect", "expect(c, obs, shots: nil, noise: nil, precision: \"double\") or expect(obs) -> Float",
                 "The exact expectation value of an Observable: for a circuit's final state, or for the live state. With shots, estimated from samples; with noise, exact on the circuit's density matrix.") { a in
             if a.count == 1 {
                 let obs = try observable(a[0])
@@ -108,7 +116,7 @@ enum QuantumLibrary {
             if let shots = try a.optionalInt(nil, "shots") {
                 return .float(try SampledExpectation.estimate(c, obs, shots: shots, seed: try seed(a), cancellation: a.context.interrupt))
             }
-            let state = try Simulator(cancellation: a.context.interrupt).finalState(c)
+            let state = try Simulator(cancellation: a.context.interrupt, precision: try precision(a)).finalState(c)
             return .float(obs.expectation(state))
         },
         Builtin("draw", "draw() or draw(c) -> Circuit",

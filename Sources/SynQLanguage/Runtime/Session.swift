@@ -61,6 +61,8 @@ public final class Session {
     public var maxRecursionDepth = 20_000
     /// The engine `run` uses when none is named (`%config engine=...`).
     public var defaultEngine: Engine = .auto
+    /// The state-vector precision `run` and `expect` use on circuits (`%config precision=...`).
+    public var defaultPrecision: Precision = .double
 
     let globals = GlobalStore()
     var globalTable: [String: GlobalInfo] = [:]
