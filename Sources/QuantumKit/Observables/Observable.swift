@@ -96,49 +96,24 @@ public struct Observable: Equatable, Sendable {
 
     public var qubitCount: Int { (terms.map { $0.maxQubit }.max() ?? -1) + 1 }
 
-    /// <psi|O|psi>. All Z-only terms share one pass; other terms are grouped by flip mask, so the
-    /// state is read once per distinct X/Y pattern and never copied.
+    /// <psi|O|psi>, every term in one blocked sweep over the state (see `PauliSweep`), without
+    /// copying the state.
     public func expectation(_ state: StateVector) -> Double {
-        var groups: [Int: [(z: Int, c: Complex)]] = [:]
-        var order: [Int] = []
+        var groups: [(x: Int, terms: [(z: Int, c: Complex)])] = []
+        var position: [Int: Int] = [:]
         for t in terms {
             let (x, z, y) = t.masks
             // i^y from Y = iXZ
             let phases: [Complex] = [.one, .i, Complex(-1), -.i]
             let c = t.coefficient * phases[y % 4]
-            if groups[x] == nil { order.append(x) }
-            groups[x, default: []].append((z, c))
+            if let k = position[x] { groups[k].terms.append((z, c)); continue }
+            position[x] = groups.count
+            groups.append((x, [(z, c)]))
         }
-        var total = 0.0
-        for x in order {
-            let group = groups[x]!
-            let zs = group.map { $0.z }, cr = group.map { $0.c.re }, ci = group.map { $0.c.im }
-            switch state.storage {
-            case .double(let a): total += Observable.groupSum(a, state.dimension, x: x, zs: zs, cr: cr, ci: ci)
-            case .single(let a): total += Observable.groupSum(a, state.dimension, x: x, zs: zs, cr: cr, ci: ci)
-            }
-        }
-        return total
-    }
-
-    /// Σ_i conj(a_{i⊕x}) a_i Σ_t c_t (-1)^|i∧z_t| for one flip mask x.
-    static func groupSum<Real: StateScalar>(_ a: UnsafeMutablePointer<Real>, _ dimension: Int, x: Int,
-                                            zs: [Int], cr: [Double], ci: [Double]) -> Double {
-        ParallelFor.sum(dimension) { lo, hi in
-            var s = 0.0
-            for i in lo..<hi {
-                let j = i ^ x
-                let ar = Double(a[2 * i]), ai = Double(a[2 * i + 1]), br = Double(a[2 * j]), bi = Double(a[2 * j + 1])
-                // conj(a_j) * a_i
-                let pr = br * ar + bi * ai
-                let pi = br * ai - bi * ar
-                if pr == 0 && pi == 0 { continue }
-                for t in 0..<zs.count {
-                    let sign = (i & zs[t]).nonzeroBitCount & 1 == 0 ? 1.0 : -1.0
-                    s += sign * (cr[t] * pr - ci[t] * pi)
-                }
-            }
-            return s
+        let sweep = PauliSweep(qubits: state.qubitCount, groups: groups)
+        switch state.storage {
+        case .double(let a): return sweep.value(a, qubits: state.qubitCount)
+        case .single(let a): return sweep.value(a, qubits: state.qubitCount)
         }
     }
 }
