@@ -95,3 +95,15 @@ def test_tour_thousand_qubit_ghz_gives_only_all_zeros_and_all_ones(tour):
     assert sorted(r[0] for r in rows) == ["00000000…", "11111111…"]
     assert sum(r[1] for r in rows) == 10_000
     assert all(abs(r[1] - 5000) < 5 * 50 for r in rows)
+
+
+def test_tour_noise_gives_forbidden_outcomes_and_a_mixed_density_matrix(tour):
+    outputs = outputs_of(tour, "let noisy = run(c")
+    text = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+    wrong = int(text.split(":")[1])
+    # depolarizing after h and cx plus 2% readout per bit: roughly 5-12% of 2000 shots
+    assert 80 < wrong < 260
+    data = data_of(outputs)
+    purity = float(data["text/plain"].split("purity ")[1].rstrip(")\n").split(")")[0])
+    assert 0.5 < purity < 0.99
+    assert "<table" in data["text/html"] and "⟨00|" in data["text/html"]
