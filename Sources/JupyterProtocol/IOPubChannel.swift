@@ -144,7 +144,6 @@ final class IOPubChannel {
                 entry.message.content = ["name": .string(entry.streamName), "text": .string(text)]
             }
             if entry.message.identities.isEmpty { entry.message.identities = [Array(entry.message.type.utf8)] }
-            welcomeNewSubscribers()
             do { try socket.send(codec.encode(entry.message)) } catch { log("iopub send failed: \(error)") }
         }
     }

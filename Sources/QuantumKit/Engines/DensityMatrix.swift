@@ -81,16 +81,8 @@ public final class DensityMatrix {
         let p1 = probabilityOfOne(qubit)
         let outcome = random.uniform() < p1
         let p = outcome ? p1 : 1 - p1
-        let scale = p > 0 ? 1 / p : 0
-        let a = storage.amplitudes
-        let rowBit = 1 << qubit, columnBit = rowBit << qubitCount
-        let keep = outcome ? rowBit | columnBit : 0
-        ParallelFor.run(storage.dimension) { lo, hi in
-            for i in lo..<hi {
-                let s = i & (rowBit | columnBit) == keep ? scale : 0
-                a[2 * i] *= s; a[2 * i + 1] *= s
-            }
-        }
+        let both = (1 << qubit) | (1 << (qubit + qubitCount))
+        storage.project(mask: both, keep: outcome ? both : 0, scale: p > 0 ? 1 / p : 0)
         return outcome
     }
 

@@ -75,7 +75,10 @@ public struct NoiseModel: Equatable, Sendable {
 
     public var isEmpty: Bool { channels.allSatisfy { $0.parameter == 0 } && readoutError == 0 }
 
-    public var hasGateNoise: Bool { channels.contains { $0.parameter > 0 } }
+    /// The channels that do something (parameter above 0), in order.
+    var activeChannels: [NoiseChannel] { channels.filter { $0.parameter > 0 } }
+
+    public var hasGateNoise: Bool { !activeChannels.isEmpty }
 
     /// Whether every channel applies random Paulis, so Clifford circuits stay Clifford.
     public var isPauli: Bool { channels.allSatisfy { $0.pauliProbabilities != nil } }

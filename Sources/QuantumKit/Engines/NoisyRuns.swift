@@ -5,7 +5,7 @@ extension Simulator {
     func densityGates(_ gate: MatrixGate, on rho: DensityMatrix) -> [MatrixGate] {
         var gates = rho.superoperator(gate)
         for q in MatrixGate.bitPositions(gate.qubitMask) {
-            for channel in noise.channels where channel.parameter > 0 {
+            for channel in noise.activeChannels {
                 gates.append(rho.superoperator(kraus: channel.kraus, on: q))
             }
         }
@@ -83,6 +83,7 @@ extension Simulator {
             }
         }
         let paulis = NoiseModel.paulis.map { $0.matrix([]) }
+        let channels = noise.activeChannels.map { (kraus: $0.kraus, pauli: $0.pauliProbabilities) }
         let state = try StateVector(qubits: circuit.qubitCount, precision: precision)
         let measured = circuit.measuredClbits
         var counts: [Int: Int] = [:]
@@ -100,8 +101,8 @@ extension Simulator {
             func noisy(_ gate: MatrixGate) throws {
                 pending.append(gate)
                 for q in MatrixGate.bitPositions(gate.qubitMask) {
-                    for channel in noise.channels where channel.parameter > 0 {
-                        if let probabilities = channel.pauliProbabilities {
+                    for channel in channels {
+                        if let probabilities = channel.pauli {
                             let k = NoiseModel.drawPauli(probabilities, random: &random)
                             if k != 0 { pending.append(MatrixGate(targets: [q], matrix: paulis[k])) }
                         } else {

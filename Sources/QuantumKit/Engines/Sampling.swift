@@ -27,14 +27,17 @@ enum Sampling {
         return counts
     }
 
-    /// Counts by basis index turned into counts by the outcome of `qubits` (bit j is qubits[j]).
+    /// The outcome of `qubits` in a basis index: bit j is qubits[j].
+    static func outcome(of index: Int, _ qubits: [Int]) -> Int {
+        var key = 0
+        for (j, q) in qubits.enumerated() where index & (1 << q) != 0 { key |= 1 << j }
+        return key
+    }
+
+    /// Counts by basis index turned into counts by the outcome of `qubits`.
     static func outcomes(_ byIndex: [Int: Int], of qubits: [Int]) -> [Int: Int] {
         var counts: [Int: Int] = [:]
-        for (index, n) in byIndex {
-            var key = 0
-            for (j, q) in qubits.enumerated() where index & (1 << q) != 0 { key |= 1 << j }
-            counts[key, default: 0] += n
-        }
+        for (index, n) in byIndex { counts[outcome(of: index, qubits), default: 0] += n }
         return counts
     }
 }

@@ -235,6 +235,7 @@ public struct Simulator {
     /// counts over the circuit's clbits, each shot misread as the noise model says.
     func counts(_ circuit: Circuit, terminal: [(Int, Int)], _ byQubit: [Int: Int], random: inout SeededRandom) -> Counts {
         var counts: [Int: Int] = [:]
+        let clbits = terminal.map { $0.1 }
         // in outcome order, so a seeded run draws its readout errors the same way every time
         for (outcome, n) in byQubit.sorted(by: { $0.key < $1.key }) {
             var bits = [Bool](repeating: false, count: circuit.clbitCount)
@@ -245,7 +246,7 @@ public struct Simulator {
             }
             for _ in 0..<n {
                 var shot = bits
-                noise.misread(&shot, measured: terminal.map { $0.1 }, random: &random)
+                noise.misread(&shot, measured: clbits, random: &random)
                 counts[Simulator.key(shot), default: 0] += 1
             }
         }
@@ -267,6 +268,7 @@ public struct Simulator {
         let insts = circuit.instructions
         let (prefixEnd, terminalMeasurements) = noise.hasGateNoise ? (0, nil) : circuit.samplingPlan()
         let measured = circuit.measuredClbits
+        let pauliDraws = noise.activeChannels.map { $0.pauliProbabilities! }
         for inst in insts[..<prefixEnd] {
             try cancellation?.check()
             if case .gate(let op) = inst { try tableau.apply(op) }
@@ -297,8 +299,8 @@ public struct Simulator {
                 func noisy(_ op: Operation) throws {
                     try t.apply(op)
                     for q in op.qubits {
-                        for channel in noise.channels {
-                            let pauli = NoiseModel.drawPauli(channel.pauliProbabilities!, random: &random)
+                        for probabilities in pauliDraws {
+                            let pauli = NoiseModel.drawPauli(probabilities, random: &random)
                             if pauli != 0 { try t.apply(Operation(NoiseModel.paulis[pauli], [q])) }
                         }
                     }

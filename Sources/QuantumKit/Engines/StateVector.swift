@@ -167,9 +167,14 @@ public final class StateVector {
 
     /// Projects `qubit` onto `value` and renormalises.
     public func collapse(_ qubit: Int, to value: Bool, probability: Double) {
-        let scale = probability > 0 ? 1 / probability.squareRoot() : 0
-        doubleKernels?.collapse(qubit, to: value, scale: scale)
-        singleKernels?.collapse(qubit, to: value, scale: scale)
+        let bit = 1 << qubit
+        project(mask: bit, keep: value ? bit : 0, scale: probability > 0 ? 1 / probability.squareRoot() : 0)
+    }
+
+    /// Keeps the amplitudes whose bits under `mask` equal `keep`, times `scale`; zeroes the rest.
+    func project(mask: Int, keep: Int, scale: Double) {
+        doubleKernels?.project(mask: mask, keep: keep, scale: scale)
+        singleKernels?.project(mask: mask, keep: keep, scale: scale)
     }
 
     /// Resets a qubit to |0> (measure, then flip if it read 1).
@@ -186,10 +191,7 @@ public final class StateVector {
         var out = [Double](repeating: 0, count: 1 << qubits.count)
         for i in 0..<dimension {
             let p = probability(i)
-            if p == 0 { continue }
-            var k = 0
-            for (j, q) in qubits.enumerated() where i & (1 << q) != 0 { k |= 1 << j }
-            out[k] += p
+            if p != 0 { out[Sampling.outcome(of: i, qubits)] += p }
         }
         return out
     }

@@ -280,15 +280,13 @@ struct StateVectorKernels<Real: StateScalar> {
         }
     }
 
-    /// Keeps the amplitudes where `qubit` reads `value`, times `scale`; zeroes the rest.
-    func collapse(_ qubit: Int, to value: Bool, scale: Double) {
+    /// Keeps the amplitudes whose bits under `mask` equal `keep`, times `scale`; zeroes the rest.
+    func project(mask: Int, keep: Int, scale: Double) {
         let a = self.a
-        let bit = 1 << qubit
-        let keep = value ? bit : 0
         let factor = Real(scale)
         ParallelFor.run(1 << n) { lo, hi in
             for i in lo..<hi {
-                let s: Real = i & bit == keep ? factor : 0
+                let s: Real = i & mask == keep ? factor : 0
                 a[2 * i] *= s; a[2 * i + 1] *= s
             }
         }

@@ -20,10 +20,18 @@ struct PauliSweep {
         let lowX: Int
         let highX: Int
         let terms: [Term]
-        /// No term needs a low Z bit: the block's sum of f serves every term.
-        var plain: Bool { terms.allSatisfy { $0.lowZ == 0 } }
         /// Some coefficient is complex, so the imaginary part of f counts.
-        var complex: Bool { terms.contains { $0.c.im != 0 } }
+        let complex: Bool
+        /// Real weights and no low Z bits: the block's dot product with its partner serves every term.
+        let plain: Bool
+
+        init(lowX: Int, highX: Int, terms: [Term]) {
+            self.lowX = lowX
+            self.highX = highX
+            self.terms = terms
+            complex = terms.contains { $0.c.im != 0 }
+            plain = !complex && terms.allSatisfy { $0.lowZ == 0 }
+        }
     }
 
     let blockBits: Int
@@ -54,12 +62,11 @@ struct PauliSweep {
             defer { buffer.deallocate() }
             let fr = buffer.bindMemory(to: Double.self, capacity: 2 * size), fi = fr + size
             var total = 0.0
-            let plain = groups.map { $0.plain && !$0.complex }
             for block in first..<last {
                 let base = block << blockBits
-                for (k, g) in groups.enumerated() {
+                for g in groups {
                     let partner = (block ^ g.highX) << blockBits
-                    if plain[k] {
+                    if g.plain {
                         // Re Σ conj(a_{i⊕x}) a_i: a dot product of the block with its partner
                         let sr = PauliSweep.flippedDot(a + 2 * base, a + 2 * partner, size: size, lowX: g.lowX)
                         for t in g.terms { total += (block & t.highZ).nonzeroBitCount & 1 == 0 ? t.c.re * sr : -t.c.re * sr }
