@@ -95,11 +95,9 @@ public final class DensityMatrix {
 
     /// Tr(ρ O): for each Pauli string P (P|i> = c·(-1)^|i∧z|·|i⊕x>), Σ_i c·(-1)^|i∧z|·ρ[i][i⊕x].
     public func expectation(_ observable: Observable) -> Double {
-        let phases: [Complex] = [.one, .i, Complex(-1), -.i]
         var total = 0.0
         for t in observable.terms {
-            let (x, z, y) = t.masks
-            let c = t.coefficient * phases[y % 4]
+            let (x, z, c) = t.xzForm
             var s = Complex.zero
             for i in 0..<dimension {
                 let entry = self[i, i ^ x]

@@ -23,6 +23,13 @@ public struct PauliTerm: Equatable, Sendable {
         return (x, z, y)
     }
 
+    /// The term as c · X^x Z^z over bit masks, with the i of each Y = iXZ folded into c.
+    public var xzForm: (x: Int, z: Int, coefficient: Complex) {
+        let (x, z, y) = masks
+        let phases: [Complex] = [.one, .i, Complex(-1), -.i]
+        return (x, z, coefficient * phases[y % 4])
+    }
+
     public var maxQubit: Int { paulis.keys.max() ?? -1 }
 
     /// The product of two Pauli strings, with the phase from each qubit's Pauli product.
@@ -102,10 +109,7 @@ public struct Observable: Equatable, Sendable {
         var groups: [(x: Int, terms: [(z: Int, c: Complex)])] = []
         var position: [Int: Int] = [:]
         for t in terms {
-            let (x, z, y) = t.masks
-            // i^y from Y = iXZ
-            let phases: [Complex] = [.one, .i, Complex(-1), -.i]
-            let c = t.coefficient * phases[y % 4]
+            let (x, z, c) = t.xzForm
             if let k = position[x] { groups[k].terms.append((z, c)); continue }
             position[x] = groups.count
             groups.append((x, [(z, c)]))
@@ -115,5 +119,21 @@ public struct Observable: Equatable, Sendable {
         case .double(let a): return sweep.value(a, qubits: state.qubitCount)
         case .single(let a): return sweep.value(a, qubits: state.qubitCount)
         }
+    }
+
+    /// O|ψ> as a new double-precision state (for adjoint differentiation).
+    public func applied(to state: StateVector) throws -> StateVector {
+        let out = try StateVector(qubits: state.qubitCount)
+        out[0] = .zero
+        let a = out.amplitudes
+        for t in terms {
+            let (x, z, c) = t.xzForm
+            for i in 0..<state.dimension {
+                let v = (z & i).nonzeroBitCount & 1 == 0 ? c * state[i] : -1 * (c * state[i])
+                a[2 * (i ^ x)] += v.re
+                a[2 * (i ^ x) + 1] += v.im
+            }
+        }
+        return out
     }
 }

@@ -2,9 +2,9 @@
 /// each Pauli term is measured in its own basis.
 public enum SampledExpectation {
     public static func estimate(_ circuit: Circuit, _ observable: Observable, shots: Int, seed: UInt64?,
-                                cancellation: CancellationFlag?) throws -> Double {
+                                cancellation: CancellationFlag?, bindings: [String: Double] = [:]) throws -> Double {
         let simulator = Simulator(seed: seed, cancellation: cancellation)
-        let state = try simulator.finalState(circuit)
+        let state = try simulator.finalState(circuit, bindings: bindings)
         var random = seed.map { SeededRandom(seed: $0 &+ 1) } ?? .fromEntropy()
         var total = 0.0
         for term in observable.terms {
