@@ -96,6 +96,7 @@ final class CellOutput: OutputSink {
     }
 
     func clearOutput(wait: Bool) { context?.clearOutput(wait: wait) }
+    var updatesInPlace: Bool { true }
 }
 
 extension StringProtocol {

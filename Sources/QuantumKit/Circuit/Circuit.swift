@@ -193,6 +193,24 @@ public struct Circuit: Equatable, Sendable {
         return names
     }
 
+    /// The circuit with the named symbols given their values.
+    public func substituting(_ bindings: [String: Double]) -> Circuit {
+        func bind(_ op: Operation) -> Operation {
+            var bound = op
+            bound.params = op.params.map { $0.substituting(bindings) }
+            return bound
+        }
+        var out = self
+        out.instructions = instructions.map {
+            switch $0 {
+            case .gate(let op): return .gate(bind(op))
+            case .conditional(let clbits, let value, let op): return .conditional(clbits: clbits, value: value, bind(op))
+            default: return $0
+            }
+        }
+        return out
+    }
+
     public var isClifford: Bool {
         instructions.allSatisfy {
             switch $0 {

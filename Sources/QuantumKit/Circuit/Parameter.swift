@@ -23,6 +23,15 @@ public struct Parameter: Equatable, Sendable, CustomStringConvertible {
         return v
     }
 
+    /// The symbols that `bindings` names replaced by their values; the rest stay symbolic.
+    public func substituting(_ bindings: [String: Double]) -> Parameter {
+        var p = Parameter(constant)
+        for (name, coefficient) in terms {
+            if let x = bindings[name] { p.constant += coefficient * x } else { p.terms.append((name, coefficient)) }
+        }
+        return p
+    }
+
     public static func == (a: Parameter, b: Parameter) -> Bool {
         a.constant == b.constant && a.terms.count == b.terms.count
             && zip(a.terms, b.terms).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }

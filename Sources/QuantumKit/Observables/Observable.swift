@@ -121,6 +121,17 @@ public struct Observable: Equatable, Sendable {
         }
     }
 
+    /// The dense 2^n x 2^n matrix, row-major (for checks against exact diagonalisation).
+    public func matrix(qubits n: Int) -> [Complex] {
+        let dim = 1 << n
+        var m = [Complex](repeating: .zero, count: dim * dim)
+        for t in terms {
+            let (x, z, c) = t.xzForm
+            for i in 0..<dim { m[(i ^ x) * dim + i] += (z & i).nonzeroBitCount & 1 == 0 ? c : -1 * c }
+        }
+        return m
+    }
+
     /// O|ψ> as a new double-precision state (for adjoint differentiation).
     public func applied(to state: StateVector) throws -> StateVector {
         let out = try StateVector(qubits: state.qubitCount)

@@ -153,8 +153,10 @@ extension Compiler {
         let quantum = session.quantum
         return { [self] f in
             do {
+                let target = quantum.target
                 let angles: [Parameter] = try paramEvals.map { e in
                     let v = try e(f)
+                    if let d = DualNumber.from(v) { return try (target as? CircuitBuilder)?.angle(d) ?? Parameter(d.value) }
                     guard let x = Operators.floatValue(v) else { throw SynQError.type("a gate angle must be a number, not \(Format.typeName(v))") }
                     return Parameter(x)
                 }
@@ -170,7 +172,6 @@ extension Compiler {
                     throw SynQError("Q007", "QubitError", "registers of sizes \(lists.map { $0.count }.filter { $0 != 1 }.map(String.init).joined(separator: " and ")) cannot be broadcast together",
                                     help: "broadcast needs registers of one size, or single qubits")
                 }
-                let target = quantum.target
                 for k in 0..<width {
                     let qubits = lists.map { $0.count == 1 ? $0[0] : $0[k] }
                     if Set(qubits).count != qubits.count {

@@ -58,7 +58,7 @@ enum CoreLibrary {
             try args.require(1, "float", "float(x)")
             switch args[0] {
             case .int(let i): return .float(Double(i))
-            case .float: return args[0]
+            case .float, .object(is DualNumber): return args[0]
             case .bool(let b): return .float(b ? 1 : 0)
             case .string(let s):
                 guard let f = Double(s.trimmingCharacters(in: " ")) else { throw SynQError.value("'\(s)' is not a number") }
@@ -190,6 +190,8 @@ enum CoreLibrary {
             guard f.isFinite, abs(f) < 9.2e18 else { throw SynQError("E005", "OverflowError", "\(Format.float(f)) does not fit in an Int") }
             return .int(Int(f))
         case .bool(let b): return .int(b ? 1 : 0)
+        // piecewise constant: its derivative is zero wherever it has one
+        case .object(let d as DualNumber): return try toInt(.float(d.value))
         case .string(let s):
             let t = s.trimmingCharacters(in: " ")
             if let i = Int(t) { return .int(i) }

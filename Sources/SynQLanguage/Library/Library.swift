@@ -13,6 +13,8 @@ public enum Library {
         add(QuantumLibrary.builtins)
         add(NoiseLibrary.builtins)
         add(IOLibrary.builtins)
+        add(VariationalLibrary.builtins)
+        globals["h2_nuclear_repulsion"] = .float(Hamiltonians.h2NuclearRepulsion)
         globals["pi"] = .float(Double.pi)
         globals["tau"] = .float(2 * Double.pi)
         globals["e"] = .float(M_E)
@@ -27,6 +29,7 @@ public enum Library {
 
     /// Documentation for a builtin or constant, by name.
     public static let constantDocs: [String: String] = [
+        "h2_nuclear_repulsion": "The nuclear repulsion of H2 at 0.735 Å, 0.7199689944489797 Ha: add it to h2()'s energies for the molecule's total energy.",
         "pi": "π = 3.141592653589793.", "tau": "τ = 2π.", "e": "Euler's number e = 2.718281828459045.",
         "inf": "Positive infinity (a Float).", "nan": "Not a number (a Float).",
     ]
@@ -123,7 +126,10 @@ extension Arguments {
 
     func float(_ i: Int, _ name: String) throws -> Double {
         let v = try argument(i, name)
-        guard let f = Operators.floatValue(v) else { throw SynQError.type("'\(name)' must be a number, not \(Format.typeName(v))") }
+        guard let f = Operators.floatValue(v) else {
+            if DualNumber.from(v) != nil { throw SynQError.type("'\(name)' is a Float being differentiated by grad, and this function cannot carry its derivative") }
+            throw SynQError.type("'\(name)' must be a number, not \(Format.typeName(v))")
+        }
         return f
     }
 
@@ -143,6 +149,13 @@ extension Arguments {
             guard let f = Operators.floatValue(x) else { throw SynQError.type("'\(name)' must hold numbers, not \(Format.typeName(x))") }
             return f
         }
+    }
+
+    func optionalFloat(_ name: String) throws -> Double? {
+        guard let v = keyword(name) else { return nil }
+        if case .none = v { return nil }
+        guard let x = Operators.floatValue(v) else { throw SynQError.type("'\(name)' must be a number, not \(Format.typeName(v))") }
+        return x
     }
 
     func bool(_ name: String, default d: Bool) throws -> Bool {

@@ -3,10 +3,13 @@ import QuantumKit
 
 /// math: number functions, global and in the `math` module.
 enum MathLibrary {
-    static func real(_ name: String, _ doc: String, _ f: @escaping (Double) -> Double, complex: ((Complex) -> Complex)? = nil) -> Builtin {
+    /// A real function; with its derivative it also takes Floats traced by `grad`.
+    static func real(_ name: String, _ doc: String, _ f: @escaping (Double) -> Double, complex: ((Complex) -> Complex)? = nil,
+                     derivative: ((Double) -> Double)? = nil) -> Builtin {
         Builtin(name, "\(name)(x) -> Float", doc) { args in
             try args.require(1, name, "\(name)(x)")
             if let complex, case .complex(let z) = args[0] { return .complex(complex(z)) }
+            if let derivative, let d = DualNumber.from(args[0]) { return d.map(f(d.value), derivative(d.value)) }
             return .float(f(try args.float(0, "x")))
         }
     }
@@ -15,7 +18,7 @@ enum MathLibrary {
         Builtin(name, "\(name)(x) -> Int", doc) { args in
             try args.require(1, name, "\(name)(x)")
             if case .int = args[0] { return args[0] }
-            let x = try args.float(0, "x")
+            let x = try DualNumber.from(args[0])?.value ?? args.float(0, "x")
             if name == "round", args.count > 1 || args.keyword("digits") != nil {
                 let digits = try args.int(1, "digits")
                 let scale = pow(10.0, Double(digits))
@@ -57,39 +60,42 @@ enum MathLibrary {
                 guard i != .min else { throw Operators.overflow("abs", i, 0) }
                 return .int(abs(i))
             case .complex(let z): return .float(z.magnitude)
+            case .object(let o as DualNumber): return o.map(abs(o.value), o.value < 0 ? -1 : 1)
             default: return .float(abs(try args.float(0, "x")))
             }
         },
         Builtin("sqrt", "sqrt(x) -> Float", "The square root. A negative Float is an error; pass a Complex for a complex root.") { args in
             try args.require(1, "sqrt", "sqrt(x)")
             if case .complex(let z) = args[0] { return .complex(Complex.sqrt(z)) }
+            if let d = DualNumber.from(args[0]), d.value > 0 { return d.map(d.value.squareRoot(), 0.5 / d.value.squareRoot()) }
             let x = try args.float(0, "x")
             guard x >= 0 else { throw SynQError.value("sqrt of a negative number \(Format.float(x))", help: "use sqrt(complex(x)) for a complex root") }
             return .float(x.squareRoot())
         },
-        real("exp", "e raised to x.", Glibc.exp, complex: Complex.exp),
+        real("exp", "e raised to x.", Glibc.exp, complex: Complex.exp, derivative: Glibc.exp),
         Builtin("log", "log(x, base = e) -> Float", "The natural logarithm, or the logarithm in a given base.") { args in
             try args.require(1, "log", "log(x)")
             if case .complex(let z) = args[0] { return .complex(Complex.log(z)) }
+            if args.count == 1, let d = DualNumber.from(args[0]), d.value > 0 { return d.map(Glibc.log(d.value), 1 / d.value) }
             let x = try args.float(0, "x")
             guard x > 0 else { throw SynQError.value("log of a non-positive number \(Format.float(x))") }
             if args.count > 1 { return .float(Glibc.log(x) / Glibc.log(try args.float(1, "base"))) }
             return .float(Glibc.log(x))
         },
-        real("log2", "The base-2 logarithm.", Glibc.log2),
-        real("log10", "The base-10 logarithm.", Glibc.log10),
-        real("sin", "The sine (radians).", Glibc.sin),
-        real("cos", "The cosine (radians).", Glibc.cos),
-        real("tan", "The tangent (radians).", Glibc.tan),
-        real("asin", "The arc sine, in radians.", Glibc.asin),
-        real("acos", "The arc cosine, in radians.", Glibc.acos),
-        real("atan", "The arc tangent, in radians.", Glibc.atan),
+        real("log2", "The base-2 logarithm.", Glibc.log2, derivative: { 1 / ($0 * M_LN2) }),
+        real("log10", "The base-10 logarithm.", Glibc.log10, derivative: { 1 / ($0 * M_LN10) }),
+        real("sin", "The sine (radians).", Glibc.sin, derivative: Glibc.cos),
+        real("cos", "The cosine (radians).", Glibc.cos, derivative: { -Glibc.sin($0) }),
+        real("tan", "The tangent (radians).", Glibc.tan, derivative: { 1 / (Glibc.cos($0) * Glibc.cos($0)) }),
+        real("asin", "The arc sine, in radians.", Glibc.asin, derivative: { 1 / (1 - $0 * $0).squareRoot() }),
+        real("acos", "The arc cosine, in radians.", Glibc.acos, derivative: { -1 / (1 - $0 * $0).squareRoot() }),
+        real("atan", "The arc tangent, in radians.", Glibc.atan, derivative: { 1 / (1 + $0 * $0) }),
         Builtin("atan2", "atan2(y, x) -> Float", "The angle of the point (x, y), in (-π, π].") { args in
             .float(Glibc.atan2(try args.float(0, "y"), try args.float(1, "x")))
         },
-        real("sinh", "The hyperbolic sine.", Glibc.sinh),
-        real("cosh", "The hyperbolic cosine.", Glibc.cosh),
-        real("tanh", "The hyperbolic tangent.", Glibc.tanh),
+        real("sinh", "The hyperbolic sine.", Glibc.sinh, derivative: Glibc.cosh),
+        real("cosh", "The hyperbolic cosine.", Glibc.cosh, derivative: Glibc.sinh),
+        real("tanh", "The hyperbolic tangent.", Glibc.tanh, derivative: { 1 - Glibc.tanh($0) * Glibc.tanh($0) }),
         rounding("floor", "The largest Int not above x.", .down),
         rounding("ceil", "The smallest Int not below x.", .up),
         rounding("round", "x rounded to the nearest Int (ties to even, as in Python); round(x, digits) keeps that many decimals and returns a Float.", .toNearestOrEven),

@@ -110,6 +110,10 @@ enum QuantumLibrary {
             let obs = try observable(try a.argument(1, "obs"))
             guard obs.qubitCount <= c.qubitCount else { throw SynQError("Q001", "QubitError", "the observable acts on qubit \(obs.qubitCount - 1) but the circuit has \(c.qubitCount) qubits") }
             let noise = try NoiseLibrary.noise(a)
+            if case .object(let value as CircuitValue) = try a.argument(0, "c"), let (traced, trace) = value.traced {
+                return try Differentiation.expectation(traced, trace, obs, noise: noise, shots: try a.optionalInt(nil, "shots"),
+                                                       seed: try seed(a), cancellation: a.context.interrupt)
+            }
             if noise.hasGateNoise {
                 return .float(try Simulator(cancellation: a.context.interrupt, noise: noise).densityMatrix(c).expectation(obs))
             }

@@ -211,7 +211,7 @@ public final class QuantumSession: QuantumTarget {
         builders.append(builder)
         defer { builders.removeLast() }
         _ = try proto.body(frame)
-        return .object(CircuitValue(builder.circuit, name: proto.name))
+        return .object(CircuitValue(builder.circuit, name: proto.name, trace: builder.trace))
     }
 }
 
@@ -226,7 +226,19 @@ final class CircuitBuilder: QuantumTarget {
     /// runs one checks its own memory.
     static let maxQubits = 100_000
 
+    /// The `grad` evaluation whose inputs some angles depend on.
+    var trace: GradientTrace?
+
     init(name: String) { self.name = name }
+
+    /// A traced angle as a symbolic parameter.
+    func angle(_ d: DualNumber) throws -> Parameter {
+        guard trace == nil || trace === d.trace else {
+            throw SynQError.value("a circuit cannot take angles from two different grad evaluations")
+        }
+        trace = d.trace
+        return d.parameter
+    }
 
     func allocate(_ name: String, _ size: Int) throws -> RegisterValue {
         guard size >= 1 else { throw SynQError("Q005", "QubitError", "a register needs at least one qubit, not \(size)") }

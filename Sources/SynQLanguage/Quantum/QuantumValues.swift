@@ -89,7 +89,15 @@ final class MeasurementRef: NativeObject {
 public final class CircuitValue: NativeObject {
     public let circuit: Circuit
     public let name: String
-    init(_ circuit: Circuit, name: String = "circuit") { self.circuit = circuit; self.name = name }
+    /// Built by a kernel under `grad`: the circuit with its angles in the trace's symbols (see
+    /// `GradientTrace`); `circuit` has them bound, so everything else sees numbers.
+    let traced: (circuit: Circuit, trace: GradientTrace)?
+
+    init(_ circuit: Circuit, name: String = "circuit", trace: GradientTrace? = nil) {
+        self.circuit = trace.map { circuit.substituting($0.bindings) } ?? circuit
+        self.name = name
+        traced = trace.map { (circuit, $0) }
+    }
     public var typeName: String { "Circuit" }
     public var text: String { CircuitText.diagram(circuit) }
     public func member(_ name: String, context: CallContext) throws -> Value? {
@@ -102,7 +110,7 @@ public final class CircuitValue: NativeObject {
         case "name": return .string(self.name)
         case "inverse":
             return .builtin(Builtin("inverse", "c.inverse() -> Circuit", "The inverse circuit (gates reversed and inverted).") { _ in
-                .object(CircuitValue(try self.circuit.inverse(), name: self.name + "_inv"))
+                .object(CircuitValue(try (self.traced?.circuit ?? self.circuit).inverse(), name: self.name + "_inv", trace: self.traced?.trace))
             })
         default: return nil
         }
@@ -233,8 +241,26 @@ public final class ObservableValue: NativeObject {
         }.joined(separator: " + ")
     }
     public func member(_ name: String, context: CallContext) throws -> Value? {
-        name == "terms" ? .int(observable.terms.count) : nil
+        switch name {
+        case "terms": return .int(observable.terms.count)
+        case "qubits": return .int(observable.qubitCount)
+        case "matrix":
+            return .builtin(Builtin("matrix", "obs.matrix(qubits = obs.qubits) -> List",
+                                    "The dense matrix as a List of rows (qubit 0 is bit 0 of the row index), for linalg.eig.") { a in
+                let n = a.count > 0 ? try a.int(0, "qubits") : self.observable.qubitCount
+                guard n >= self.observable.qubitCount, n <= 12 else {
+                    throw SynQError.value("matrix needs between \(self.observable.qubitCount) and 12 qubits, not \(n)")
+                }
+                let dim = 1 << n
+                let m = self.observable.matrix(qubits: n)
+                return .list(ListRef((0..<dim).map { r in
+                    .list(ListRef((0..<dim).map { c in m[r * dim + c].im == 0 ? .float(m[r * dim + c].re) : .complex(m[r * dim + c]) }))
+                }))
+            })
+        default: return nil
+        }
     }
+    public var memberNames: [String] { ["terms", "qubits", "matrix"] }
 }
 
 /// The resource estimate of a circuit.

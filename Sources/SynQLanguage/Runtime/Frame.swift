@@ -195,11 +195,14 @@ public protocol OutputSink: AnyObject {
     /// `display(x)` and progress displays; `id` lets a later call update the same display.
     func display(_ value: Value, id: String?, update: Bool)
     func clearOutput(wait: Bool)
+    /// Whether a display can be replaced in place (a notebook), so live progress is worth showing.
+    var updatesInPlace: Bool { get }
 }
 
 public extension OutputSink {
     func display(_ value: Value, id: String?, update: Bool) { write(Format.str(value) + "\n", toStandardError: false) }
     func clearOutput(wait: Bool) {}
+    var updatesInPlace: Bool { false }
 }
 
 /// An output sink that writes to the process's stdout and stderr.

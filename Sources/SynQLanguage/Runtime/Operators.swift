@@ -31,6 +31,12 @@ enum Operators {
         }
     }
 
+    /// Arithmetic that native objects define: Observables, and Floats traced by `grad`.
+    static func objectBinary(_ op: String, _ a: Value, _ b: Value) throws -> Value? {
+        if let r = try QuantumOperators.binary(op, a, b) { return r }
+        return try DualNumber.binary(op, a, b)
+    }
+
     @inline(__always)
     static func add(_ a: Value, _ b: Value) throws -> Value {
         switch (a, b) {
@@ -46,7 +52,7 @@ enum Operators {
         case (.tuple(let x), .tuple(let y)): return .tuple(x + y)
         default:
             if let x = complexValue(a), let y = complexValue(b) { return .complex(x + y) }
-            if let r = try QuantumOperators.binary("+", a, b) { return r }
+            if let r = try objectBinary("+", a, b) { return r }
             throw operandError("+", a, b)
         }
     }
@@ -63,7 +69,7 @@ enum Operators {
         case (.float(let x), .int(let y)): return .float(x - Double(y))
         default:
             if let x = complexValue(a), let y = complexValue(b) { return .complex(x - y) }
-            if let r = try QuantumOperators.binary("-", a, b) { return r }
+            if let r = try objectBinary("-", a, b) { return r }
             throw operandError("-", a, b)
         }
     }
@@ -89,7 +95,7 @@ enum Operators {
             return .list(ListRef(out))
         default:
             if let x = complexValue(a), let y = complexValue(b) { return .complex(x * y) }
-            if let r = try QuantumOperators.binary("*", a, b) { return r }
+            if let r = try objectBinary("*", a, b) { return r }
             throw operandError("*", a, b)
         }
     }
@@ -107,7 +113,7 @@ enum Operators {
             if y == .zero { throw zeroDivision("/") }
             return .complex(x / y)
         }
-        if let r = try QuantumOperators.binary("/", a, b) { return r }
+        if let r = try objectBinary("/", a, b) { return r }
         throw operandError("/", a, b)
     }
 
@@ -151,6 +157,7 @@ enum Operators {
                 return .float(pow(x, y))
             }
             if let x = complexValue(a), let y = complexValue(b) { return .complex(Complex.pow(x, y)) }
+            if let r = try DualNumber.binary("**", a, b) { return r }
             throw operandError("**", a, b)
         }
     }
@@ -189,7 +196,7 @@ enum Operators {
         case .float(let x): return .float(-x)
         case .complex(let z): return .complex(-z)
         default:
-            if let r = try QuantumOperators.binary("*", .float(-1), a) { return r }
+            if let r = try objectBinary("*", .float(-1), a) { return r }
             throw SynQError.type("unsupported operand type for unary -: \(Format.typeName(a))")
         }
     }
@@ -242,6 +249,7 @@ enum Operators {
             return false
         default:
             if let x = complexValue(a), let y = complexValue(b) { return x == y }
+            if let x = floatValue(a) ?? DualNumber.from(a)?.value, let y = floatValue(b) ?? DualNumber.from(b)?.value { return x == y }
             return false
         }
     }
@@ -255,7 +263,9 @@ enum Operators {
         case (.list(let x), .list(let y)): return try compareSequences(x.items, y.items)
         case (.tuple(let x), .tuple(let y)): return try compareSequences(x, y)
         default:
-            if let x = floatValue(a), let y = floatValue(b) { return x < y ? -1 : (x > y ? 1 : 0) }
+            if let x = floatValue(a) ?? DualNumber.from(a)?.value, let y = floatValue(b) ?? DualNumber.from(b)?.value {
+                return x < y ? -1 : (x > y ? 1 : 0)
+            }
             throw SynQError.type("cannot compare \(Format.typeName(a)) with \(Format.typeName(b))")
         }
     }

@@ -71,6 +71,8 @@ public final class Session {
     var modules: [String: Module] = [:]
     var depth = 0
     var cellCount = 0
+    /// Set while `grad` traces a function.
+    var differentiating = false
     /// Known `#[experimental(feature = ...)]` names of the recovery profile.
     static let experimentalFeatures: Set<String> = ["quantum", "kernels", "measurement", "feedback", "classical_control",
                                                     "mid_circuit_measurement", "qubit_reuse", "async", "pattern_matching"]
