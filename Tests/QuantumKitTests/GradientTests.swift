@@ -112,3 +112,20 @@ final class GradientTests: XCTestCase {
         XCTAssertEqual(psi.innerProduct(try o.applied(to: psi)).im, 0, accuracy: 1e-12)
     }
 }
+
+extension GradientTests {
+    func testAdjointOnTwoThreadsAboveTheParallelThresholdMatchesParameterShift() throws {
+        let saved = ParallelFor.threads
+        ParallelFor.threads = 2
+        defer { ParallelFor.threads = saved }
+        var random = SeededRandom(seed: 15)
+        let c = parameterisedCircuit(qubits: 15, gates: 10, symbols: 4, &random)
+        let o = try randomObservable(qubits: 15, terms: 2, &random) + Observable.pauli("Z", 14)
+        var bindings: [String: Double] = [:]
+        for name in c.parameterNames { bindings[name] = random.uniform() * 3 }
+        let adjoint = try AdjointDifferentiation.gradient(c, o, bindings: bindings)
+        let shift = try ParameterShift.gradient(c, bindings: bindings) { try exactExpectation($0, o, bindings) }
+        XCTAssertFalse(c.parameterNames.isEmpty)
+        for name in c.parameterNames { XCTAssertEqual(adjoint.partials[name]!, shift.partials[name]!, accuracy: 1e-9, name) }
+    }
+}

@@ -107,3 +107,64 @@ def test_tour_noise_gives_forbidden_outcomes_and_a_mixed_density_matrix(tour):
     purity = float(data["text/plain"].split("purity ")[1].rstrip(")\n").split(")")[0])
     assert 0.5 < purity < 0.99
     assert "<table" in data["text/html"] and "⟨00|" in data["text/html"]
+
+
+@pytest.fixture(scope="module")
+def vqe():
+    return execute(os.path.join(ROOT, "notebooks", "08-vqe.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def qaoa():
+    return execute(os.path.join(ROOT, "notebooks", "09-qaoa.ipynb"))
+
+
+def stream_text(outputs):
+    return "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+
+
+H2_TERMS = {"II": -1.052373245772859, "IZ": 0.39793742484318045, "ZI": -0.39793742484318045,
+            "ZZ": -0.01128010425623538, "XX": 0.18093119978423156}
+
+
+def h2_ground_energy():
+    import numpy as np
+    paulis = {"I": np.eye(2), "X": np.array([[0, 1], [1, 0]]), "Z": np.diag([1, -1])}
+    H = sum(c * np.kron(paulis[label[0]], paulis[label[1]]) for label, c in H2_TERMS.items())
+    return float(np.linalg.eigvalsh(H)[0])
+
+
+def test_vqe_reaches_the_exact_ground_energy_of_h2(vqe):
+    exact = h2_ground_energy()
+    assert abs(float(data_of(outputs_of(vqe, "let exact"))["text/plain"]) - exact) < 1e-9
+    energy = float(stream_text(outputs_of(vqe, "let fine")).split("VQE energy:")[1].split()[0])
+    assert abs(energy - exact) < 1e-4
+
+
+def test_vqe_shows_a_live_convergence_plot_and_a_final_progress_line(vqe):
+    outputs = outputs_of(vqe, "let result = minimize")
+    shown = [o for o in outputs if o["output_type"] == "display_data"]
+    plots = [o for o in shown if "image/svg+xml" in o["data"]]
+    assert len(plots) == 1, "the plot is updated in place, not repeated"
+    svg = xml.dom.minidom.parseString(plots[0]["data"]["image/svg+xml"])
+    assert svg.getElementsByTagName("path")
+    assert "minimize (adam)" in plots[0]["data"]["image/svg+xml"]
+    progress = [o["data"]["text/plain"] for o in shown if "image/svg+xml" not in o["data"]]
+    assert len(progress) == 1 and progress[0].startswith("adam: stopped, f = -1.85")
+
+
+def test_qaoa_most_likely_bitstring_is_a_maximum_cut(qaoa):
+    source = next(c.source for c in qaoa.cells if c.cell_type == "code" and c.source.startswith("let edges"))
+    edges = json.loads(source.splitlines()[0].split("=", 1)[1].replace("(", "[").replace(")", "]"))
+
+    def cut(z):
+        return sum(((z >> i) & 1) != ((z >> j) & 1) for i, j in edges)
+
+    maximum = max(cut(z) for z in range(64))
+    assert maximum < len(edges)
+    words = stream_text(outputs_of(qaoa, "let probabilities")).split()
+    likeliest = int(words[words.index("likely:") + 1])
+    assert cut(likeliest) == maximum
+    counts = data_of(outputs_of(qaoa, "let counts = run("))["application/json"]
+    top = max(counts, key=counts.get)
+    assert cut(int(top, 2)) == maximum

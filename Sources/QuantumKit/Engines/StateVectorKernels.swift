@@ -11,7 +11,7 @@ struct StateVectorKernels<Real: StateScalar> {
 
     init(state: UnsafeMutablePointer<Real>, qubits: Int) { a = state; n = qubits }
 
-    private var lanes: UnsafeMutablePointer<Lane> {
+    var lanes: UnsafeMutablePointer<Lane> {
         UnsafeMutableRawPointer(a).assumingMemoryBound(to: Lane.self)
     }
 

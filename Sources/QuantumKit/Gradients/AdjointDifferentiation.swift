@@ -75,14 +75,22 @@ public enum AdjointDifferentiation {
             }
             try undoConstantRun()
             let undo = try inverse.matrixGate(bindings)
-            psi.apply(undo)
-            for k in symbolic {
-                guard let d = try op.targetDerivative(bindings, parameter: k) else { continue }
-                let derivative = MatrixGate(targets: op.targets, matrix: d, controlMask: undo.controlMask, controlValue: undo.controlValue)
-                let dAngle = 2 * lambda.overlap(derivative, psi)
+            let dim = 1 << op.kind.qubitCount
+            // dU/dθ ψ_before = (dU U†) ψ_after, so each derivative acts on ψ before it is undone
+            let derivatives = try symbolic.compactMap { k -> (Int, MatrixGate)? in
+                guard let d = try op.targetDerivative(bindings, parameter: k) else { return nil }
+                return (k, MatrixGate(targets: op.targets, matrix: multiply(d, undo.matrix, dim),
+                                      controlMask: undo.controlMask, controlValue: undo.controlValue))
+            }
+            for (j, (k, derivative)) in derivatives.enumerated() {
+                let last = j == derivatives.count - 1
+                let dAngle = 2 * (last ? psi.adjointStep(lambda: lambda, derivative: derivative, undo: undo) : lambda.overlap(derivative, psi))
                 for (name, coefficient) in op.params[k].terms { result.partials[name, default: 0] += coefficient * dAngle }
             }
-            if index > firstParameterised { lambda.apply(undo) }
+            if derivatives.isEmpty {
+                psi.apply(undo)
+                lambda.apply(undo)
+            }
         }
         return result
     }
@@ -105,6 +113,21 @@ extension StateVector {
             im += ar * bi - ai * br
         }
         return Complex(re, im)
+    }
+
+    /// Re <λ|M|ψ> for ψ this state, then U† applied to both, in one pass when the gate has one
+    /// target above qubit 0 (see `adjointStep` on the kernels).
+    func adjointStep(lambda: StateVector, derivative: MatrixGate, undo: MatrixGate) -> Double {
+        if undo.targets.count == 1, undo.targets[0] > 0, case .double(let a) = storage, case .double(let b) = lambda.storage {
+            let space = Subspace(fixing: MatrixGate.bitPositions(undo.controlMask) + undo.targets, to: undo.controlValue)
+            return StateVectorKernels(state: a, qubits: qubitCount).adjointStep(
+                space, bit: 1 << undo.targets[0], lambda: StateVectorKernels(state: b, qubits: qubitCount),
+                derivative: derivative.matrix, undo: undo.matrix)
+        }
+        let value = lambda.overlap(derivative, self)
+        apply(undo)
+        lambda.apply(undo)
+        return value
     }
 
     /// Re <self| D |psi> for a matrix D on one or two targets that acts where the gate's

@@ -110,10 +110,20 @@ enum Optimizers {
     }
 
     /// Simultaneous perturbation: two evaluations per step whatever the dimension, with Spall's
-    /// gain sequences a/(k+1+A)^0.602 and c/(k+1)^0.101.
+    /// gain sequences a/(k+1+A)^0.602 and c/(k+1)^0.101. Without lr, a is calibrated from the
+    /// gradient's size at x0 so the first steps move each coordinate by about 2π/10.
     static func spsa(_ f: Objective, _ x0: [Double], _ s: OptimizerSettings, _ log: OptimizationLog) throws -> Stop {
-        let a = s.learningRate ?? 0.2, c = 0.1, stability = 0.1 * Double(s.steps)
+        let c = 0.2, stability = 0.1 * Double(s.steps)
         var random = SeededRandom(seed: 0x5b5a)
+        var a = s.learningRate ?? 0
+        if s.learningRate == nil {
+            var magnitude = 0.0
+            for _ in 0..<5 {
+                let delta = x0.map { _ in random.uniform() < 0.5 ? -1.0 : 1.0 }
+                magnitude += abs(try f.value(axpy(c, delta, x0)) - f.value(axpy(-c, delta, x0))) / (2 * c) / 5
+            }
+            a = 2 * .pi / 10 / max(magnitude, 1e-8) * pow(stability + 1, 0.602)
+        }
         var x = x0
         for k in 0..<s.steps {
             let ak = a / pow(Double(k + 1) + stability, 0.602), ck = c / pow(Double(k + 1), 0.101)

@@ -53,7 +53,7 @@ enum VariationalLibrary {
             try gradientFunction("value_and_grad", a) { r, scalar in .tuple([.float(r.value), gradientValue(r, scalar)]) }
         },
         Builtin("minimize", "minimize(f, x0, method: \"bfgs\", steps: 200, lr: nil, tol: 1e-6, grad: \"auto\", plot: true) -> OptimizeResult",
-                "Minimises f from x0 (a number or a List of numbers). Methods: \"adam\", \"gd\" and \"bfgs\" use exact gradients (see grad); \"spsa\", \"nelder-mead\" and \"cobyla\" (linear models in a shrinking trust region) use values only. lr is the step size (adam 0.1, gd 0.1, spsa 0.2) or the initial simplex or trust radius (0.5). In a notebook a convergence plot and a progress line update in place while it runs; an interrupt stops it and returns the best point so far.") { a in
+                "Minimises f from x0 (a number or a List of numbers). Methods: \"adam\", \"gd\" and \"bfgs\" use exact gradients (see grad); \"spsa\", \"nelder-mead\" and \"cobyla\" (linear models in a shrinking trust region) use values only. lr is the step size (adam 0.1, gd 0.1; spsa calibrates its own from the gradient's size at x0) or the initial simplex or trust radius (0.5). In a notebook a convergence plot and a progress line update in place while it runs; an interrupt stops it and returns the best point so far.") { a in
             try Minimize.run(a)
         },
         Builtin("ising", "ising(n, j: 1.0, h: 1.0, periodic: false) -> Observable",
