@@ -1,6 +1,7 @@
 """Protocol scenarios with jupyter_client: interrupts, stop_on_error, stdin, restart,
 bad signatures, malformed messages and a flood of output."""
 import json
+import xml.dom.minidom
 import signal
 import time
 from queue import Empty
@@ -358,3 +359,34 @@ def test_noise_density_and_single_precision_through_the_kernel(kernel):
     counts = {k.strip('"'): int(v) for k, v in (kv.split(": ") for kv in result_of(outputs)["text/plain"].strip("{}").split(", "))}
     assert set(counts) == {"00", "01", "10", "11"}
     assert 0.12 < (counts["01"] + counts["10"]) / 2000 < 0.24
+
+
+def test_minimize_updates_its_plot_in_place_and_an_interrupt_returns_the_best_point(kernel):
+    km, kc = kernel
+    msg_id = kc.execute('fn slow(x) { sleep(0.02); return (x[0] - 3.0) ** 2 + 1.0 }\n'
+                        'let r = minimize(slow, [0.0], method: "nelder-mead", steps: 100000, tol: 0.0)\nr')
+    time.sleep(1.5)
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=10)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    assert reply["content"]["status"] == "ok"
+    outputs = []
+    while True:
+        m = kc.get_iopub_msg(timeout=10)
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            break
+        outputs.append(m)
+    plots = [m for m in outputs if m["msg_type"] in ("display_data", "update_display_data")
+             and "image/svg+xml" in m["content"]["data"]]
+    assert plots[0]["msg_type"] == "display_data"
+    assert len(plots) >= 3 and all(m["msg_type"] == "update_display_data" for m in plots[1:])
+    assert len({m["content"]["transient"]["display_id"] for m in plots}) == 1
+    xml.dom.minidom.parseString(plots[-1]["content"]["data"]["image/svg+xml"])
+    result = result_of(outputs)["text/plain"]
+    assert "interrupted after" in result and "best point so far" in result
+    best = float(result.split("f = ")[1].split()[0])
+    assert best < 10
+    _, after = run_cell(kc, "r.fun == min(r.history)")
+    assert result_of(after)["text/plain"] == "true"
