@@ -390,3 +390,17 @@ def test_minimize_updates_its_plot_in_place_and_an_interrupt_returns_the_best_po
     assert best < 10
     _, after = run_cell(kc, "r.fun == min(r.history)")
     assert result_of(after)["text/plain"] == "true"
+
+
+def test_a_long_run_shows_a_progress_line_updated_in_place(kernel):
+    km, kc = kernel
+    code = ("kernel loop() { qubit q[16]\n h q\n measure q[0] as m\n if m { x q[1] }\n h q\n rz(0.3) q\n h q\n measure q }\n"
+            "let k = run(loop(), shots: 400, seed: 1)\nk.shots")
+    reply, outputs = run_cell(kc, code, timeout=120)
+    assert reply["content"]["status"] == "ok"
+    lines = [m for m in outputs if m["msg_type"] in ("display_data", "update_display_data")]
+    assert lines and lines[0]["msg_type"] == "display_data"
+    assert all(m["msg_type"] == "update_display_data" for m in lines[1:])
+    assert lines[-1]["content"]["data"]["text/plain"].startswith("run: 400 shots in")
+    assert any("of 400" in m["content"]["data"]["text/plain"] for m in lines[:-1])
+    assert result_of(outputs)["text/plain"] == "400"

@@ -58,8 +58,9 @@ extension Simulator {
         let rest = try steps(insts[prefixEnd...])
         let measured = circuit.measuredClbits
         var counts: [Int: Int] = [:]
-        for _ in 0..<shots {
+        for shot in 0..<shots {
             try cancellation?.check()
+            progress?(shot, shots)
             let scratch = try rho.copy()
             var shotBits = bits
             try execute(rest, on: scratch.storage) {
@@ -87,7 +88,8 @@ extension Simulator {
         let state = try StateVector(qubits: circuit.qubitCount, precision: precision)
         let measured = circuit.measuredClbits
         var counts: [Int: Int] = [:]
-        for _ in 0..<shots {
+        for shot in 0..<shots {
+            progress?(shot, shots)
             state.setZero()
             var bits = [Bool](repeating: false, count: circuit.clbitCount)
             var pending: [MatrixGate] = []

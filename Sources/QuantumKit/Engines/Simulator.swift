@@ -76,6 +76,8 @@ public struct Simulator {
     public var noise: NoiseModel
     /// The amplitudes' precision on the state vector (the density matrix is always double).
     public var precision: Precision
+    /// Told (shots done, shots) before each shot of a run simulated shot by shot.
+    public var progress: ((Int, Int) -> Void)?
 
     public init(seed: UInt64? = nil, cancellation: CancellationFlag? = nil, engine: Engine = .auto, noise: NoiseModel = .none,
                 precision: Precision = .double) {
@@ -218,8 +220,9 @@ public struct Simulator {
         let scratch = try StateVector(qubits: circuit.qubitCount, precision: precision)
         let rest = try Simulator.compile(insts[prefixEnd...], bindings: bindings)
         let measured = circuit.measuredClbits
-        for _ in 0..<shots {
+        for shot in 0..<shots {
             try cancellation?.check()
+            progress?(shot, shots)
             scratch.copyAmplitudes(from: state)
             var shotBits = bits
             try execute(rest, on: scratch) {
@@ -292,8 +295,9 @@ public struct Simulator {
                 record(bits)
             }
         } else {
-            for _ in 0..<shots {
+            for shot in 0..<shots {
                 try cancellation?.check()
+                progress?(shot, shots)
                 let t = tableau.copy()
                 var bits = [Bool](repeating: false, count: circuit.clbitCount)
                 func noisy(_ op: Operation) throws {

@@ -69,13 +69,19 @@ enum QuantumLibrary {
 
     static let builtins: [Builtin] = [
         Builtin("run", "run(c, shots: 1024, seed: nil, engine: \"auto\", noise: nil, precision: \"double\") -> Counts",
-                "Runs a circuit on a fresh simulator and returns measurement counts. A circuit without measurements measures every qubit. With a seed the counts repeat exactly. engine: \"auto\" (the stabilizer engine for Clifford circuits, else the state vector; with noise, the density matrix up to 12 qubits), \"statevector\" (noise by trajectories), \"stabilizer\" or \"density\". noise: depolarizing(p), amplitude_damping(g), bit_flip(p), phase_flip(p), readout(p) or a List of them. precision: \"single\" halves the state vector's memory and the bytes each gate moves.") { a in
+                "Runs a circuit on a fresh simulator and returns measurement counts. A circuit without measurements measures every qubit. In a notebook a run simulated shot by shot that takes over half a second shows a progress line, updated in place. With a seed the counts repeat exactly. engine: \"auto\" (the stabilizer engine for Clifford circuits, else the state vector; with noise, the density matrix up to 12 qubits), \"statevector\" (noise by trajectories), \"stabilizer\" or \"density\". noise: depolarizing(p), amplitude_damping(g), bit_flip(p), phase_flip(p), readout(p) or a List of them. precision: \"single\" halves the state vector's memory and the bytes each gate moves.") { a in
             let c = try circuit(try a.argument(0, "c"))
             let shots = try a.optionalInt(nil, "shots") ?? 1024
             guard shots >= 1 else { throw SynQError.value("shots must be at least 1") }
-            let simulator = Simulator(seed: try seed(a), cancellation: a.context.interrupt, engine: try engine(a),
+            var simulator = Simulator(seed: try seed(a), cancellation: a.context.interrupt, engine: try engine(a),
                                       noise: try NoiseLibrary.noise(a), precision: try precision(a))
-            return .object(CountsValue(try simulator.run(c, shots: shots)))
+            let progress = LiveProgress(a.context.output, kind: "run", delay: 0.5)
+            simulator.progress = { done, total in
+                if progress.due { progress.update("run: shot \(done) of \(total) (\(100 * done / total)%)") }
+            }
+            let counts = try simulator.run(c, shots: shots)
+            progress.finish("run: \(shots) shots in \(Format.float((progress.elapsed * 100).rounded() / 100)) s")
+            return .object(CountsValue(counts))
         },
         Builtin("state", "state() or state(c) -> State",
                 "The state vector: of the live qubits, or the final state of a circuit (its measurements dropped).") { a in

@@ -4,16 +4,6 @@ import QuantumKit
 /// `minimize`: runs an optimiser on a SynQ function, shows its progress live in a notebook,
 /// and turns an interrupt into an early, honest result.
 enum Minimize {
-    /// Seconds between live updates, so a fast run does not flood the front end.
-    static let updateInterval = 0.25
-    nonisolated(unsafe) static var runs = 0
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
     static func run(_ a: Arguments) throws -> Value {
         let f = try a.argument(0, "f")
         let (x0, scalar) = try VariationalLibrary.point(try a.argument(1, "x0"), "x0")
@@ -41,22 +31,17 @@ enum Minimize {
 
         let wantsPlot = try a.bool("plot", default: true)
         let live = session.output.updatesInPlace && wantsPlot
-        runs += 1
-        let plotID = "minimize-\(runs)", progressID = "minimize-\(runs)-progress"
-        let start = now()
-        var lastUpdate = -Double.infinity
-        var shown = false
+        let progress = LiveProgress(session.output, kind: "minimize", delay: 0)
+        let plotID = progress.id + "-plot"
         func show(_ log: OptimizationLog, _ status: String) {
             let figure = FigureValue(kind: .line, title: "minimize (\(method))", xLabel: "step", yLabel: "f",
                                      series: [("f", log.history.indices.map { Double($0) }, log.history)])
-            session.output.display(.object(figure), id: plotID, update: shown)
-            session.output.display(.object(ProgressLine(status)), id: progressID, update: shown)
-            shown = true
-            lastUpdate = now()
+            session.output.display(.object(figure), id: plotID, update: progress.shown)
+            progress.update(status)
         }
         let log = OptimizationLog { log in
             if session.interrupt.isCancelled { throw SynQError.interrupted() }
-            if live && now() - lastUpdate >= updateInterval {
+            if live && progress.due {
                 show(log, "\(method): step \(log.history.count) of \(steps), f = \(Format.float(log.history.last ?? .nan)), best \(Format.float(log.best?.value ?? .nan))")
             }
         }
@@ -70,18 +55,11 @@ enum Minimize {
         }
         guard let best = log.best else { throw SynQError.value("minimize: f never returned a finite value") }
         let result = OptimizeResult(method: method, x: best.x, scalar: scalar, value: best.value, log: log, stop: stop,
-                                    notes: notes, seconds: now() - start)
+                                    notes: notes, seconds: progress.elapsed)
         if live { show(log, result.summary) }
         VariationalLibrary.say(notes, session)
         return .object(result)
     }
-}
-
-/// One line of progress text, shown and replaced in place.
-final class ProgressLine: NativeObject {
-    let text: String
-    init(_ text: String) { self.text = text }
-    var typeName: String { "Progress" }
 }
 
 /// What `minimize` returns: the best point and value, the history, and the evaluation counts.
