@@ -168,3 +168,99 @@ def test_qaoa_most_likely_bitstring_is_a_maximum_cut(qaoa):
     counts = data_of(outputs_of(qaoa, "let counts = run("))["application/json"]
     top = max(counts, key=counts.get)
     assert cut(int(top, 2)) == maximum
+
+
+def notebook(name):
+    return execute(os.path.join(ROOT, "notebooks", name))
+
+
+def printed_value(outputs, label):
+    """The text after `label` on the line that holds it, in a cell's printed output."""
+    text = stream_text(outputs)
+    return text.split(label, 1)[1].split("\n")[0].split()[0]
+
+
+def test_bell_pair_counts_are_only_00_and_11_each_within_five_sigma_of_half():
+    nb = notebook("02-superposition-entanglement.ipynb")
+    counts = data_of(outputs_of(nb, "let counts = run(bell()"))["application/json"]
+    assert set(counts) == {"00", "11"}
+    shots = sum(counts.values())
+    for n in counts.values():
+        assert abs(n - shots / 2) < 5 * math.sqrt(shots * 0.25)
+    ghz = data_of(outputs_of(nb, "kernel ghz"))["application/json"]
+    assert set(ghz) == {"000", "111"}
+
+
+def test_teleportation_recovers_every_input_state():
+    nb = notebook("03-teleportation.ipynb")
+    fidelities = json.loads(data_of(outputs_of(nb, "fn teleport_live"))["text/plain"])
+    assert len(fidelities) == 8 and min(fidelities) > 0.999
+    counts = data_of(outputs_of(nb, "kernel check"))["application/json"]
+    assert all(outcome[0] == "0" for outcome in counts)      # Bob's bit, the last clbit
+    assert len(counts) == 4                                  # Alice's two bits are random
+
+
+def test_deutsch_jozsa_tells_the_oracles_apart_and_bernstein_vazirani_finds_the_secret():
+    nb = notebook("04-deutsch-jozsa-bernstein-vazirani.ipynb")
+    text = stream_text(outputs_of(nb, "fn verdict"))
+    assert "constant oracle -> constant" in text and "balanced oracle -> balanced" in text
+    assert data_of(outputs_of(nb, "let secret"))["application/json"] == {"1011": 200}
+
+
+def test_grover_finds_the_marked_item_with_probability_above_point_nine():
+    nb = notebook("05-grover.ipynb")
+    assert float(printed_value(outputs_of(nb, "let counts = run(grover(2)"), "P(found 101) =")) > 0.9
+    counts = data_of(outputs_of(nb, "let counts = run(grover(2)"))["application/json"]
+    assert max(counts, key=counts.get) == "101"
+
+
+def test_qft_matches_the_dft_and_phase_estimation_reads_the_phase():
+    nb = notebook("06-qft-phase-estimation.ipynb")
+    assert float(printed_value(outputs_of(nb, "var worst"), "from the DFT:")) < 1e-12
+    words = stream_text(outputs_of(nb, "let outcome")).split()
+    assert float(words[words.index("estimated:") + 1]) == 5 / 16
+    spread = data_of(outputs_of(nb, "run(estimate_phase(0.3)"))["application/json"]
+    assert max(spread, key=spread.get) == "0101"
+
+
+def depolarized_bell_purity(p):
+    import numpy as np
+    I, X, Y, Z = np.eye(2), np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]), np.diag([1, -1])
+
+    def depolarize(rho, qubit):
+        ops = [np.kron(I, P) if qubit == 0 else np.kron(P, I) for P in (X, Y, Z)]
+        return (1 - 3 * p / 4) * rho + p / 4 * sum(o @ rho @ o.conj().T for o in ops)
+
+    H0 = np.kron(I, np.array([[1, 1], [1, -1]]) / math.sqrt(2))
+    CX = np.array([[1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0], [0, 1, 0, 0]])  # control qubit 0 (bit 0)
+    rho = np.zeros((4, 4)); rho[0, 0] = 1
+    rho = depolarize(H0 @ rho @ H0.T, 0)
+    rho = depolarize(depolarize(CX @ rho @ CX.T, 0), 1)
+    return float(np.real(np.trace(rho @ rho)))
+
+
+def test_noise_lowers_the_bell_pair_agreement_and_purity_as_expected():
+    nb = notebook("07-noise.ipynb")
+    disagree = float(printed_value(outputs_of(nb, "let misread"), "P(disagree) measured:"))
+    assert abs(disagree - 0.095) < 5 * math.sqrt(0.095 * 0.905 / 20000)
+    text = stream_text(outputs_of(nb, "let strengths"))
+    agreement = json.loads(text.split("P(agree):")[1].split("\n")[0])
+    purity = json.loads(text.split("purity:")[1].split("\n")[0])
+    assert agreement[0] == 1.0 and all(a > b for a, b in zip(agreement, agreement[1:]))
+    for p, value in zip([0.0, 0.02, 0.05, 0.1, 0.2], purity):
+        assert abs(value - depolarized_bell_purity(p)) < 1e-9
+
+
+def test_experiment_log_saves_reads_back_and_repeats(tmp_path):
+    import shutil
+    path = tmp_path / "10-experiment-log.ipynb"
+    shutil.copy(os.path.join(ROOT, "notebooks", "10-experiment-log.ipynb"), path)
+    nb = execute(str(path))
+    assert "seed 2027" in stream_text(outputs_of(nb, "%seed 2027\n%version"))
+    text = stream_text(outputs_of(nb, "let saved"))
+    assert "JSON round trip equal: true" in text and "CSV round trip equal: true" in text
+    assert "identical on rerun: true" in stream_text(outputs_of(nb, "%seed 2027\nlet again"))
+    saved = json.load(open(tmp_path / "ghz_readout.json"))
+    assert saved["seed"] == 2027 and saved["rows"][0] == {"readout_error": 0.0, "agree": 1.0}
+    agree = [row["agree"] for row in saved["rows"]]
+    assert all(a > b for a, b in zip(agree, agree[1:]))
