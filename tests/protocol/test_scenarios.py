@@ -404,3 +404,18 @@ def test_a_long_run_shows_a_progress_line_updated_in_place(kernel):
     assert lines[-1]["content"]["data"]["text/plain"].startswith("run: 400 shots in")
     assert any("of 400" in m["content"]["data"]["text/plain"] for m in lines[:-1])
     assert result_of(outputs)["text/plain"] == "400"
+
+
+def test_a_loop_over_progress_shows_a_line_that_finishes_in_place(kernel):
+    km, kc = kernel
+    reply, outputs = run_cell(kc, 'var total = 0\nfor i in progress(0..40, label: "scan") { sleep(0.025); total += i }\ntotal', timeout=60)
+    assert reply["content"]["status"] == "ok"
+    lines = [m for m in outputs if m["msg_type"] in ("display_data", "update_display_data")]
+    assert lines and lines[0]["msg_type"] == "display_data"
+    assert all(m["msg_type"] == "update_display_data" for m in lines[1:])
+    assert lines[0]["content"]["data"]["text/plain"].startswith("scan: ") and "of 40" in lines[0]["content"]["data"]["text/plain"]
+    assert lines[-1]["content"]["data"]["text/plain"].startswith("scan: 40 of 40 in")
+    assert result_of(outputs)["text/plain"] == "780"
+    reply, quick = run_cell(kc, "var s = 0\nfor i in progress([1, 2, 3]) { s += i }\ns")
+    assert [m["msg_type"] for m in quick if "display" in m["msg_type"]] == []
+    assert result_of(quick)["text/plain"] == "6"

@@ -353,8 +353,14 @@ extension Compiler {
                 }
                 let items: [Value]
                 do { items = try Iteration.elements(seq) } catch { throw self.locate(error, iterExpr.span) }
+                var observer: ObservedIterable? = nil
+                if case .object(let o as ObservedIterable) = seq { observer = o }
+                var index = 0
+                defer { observer?.ended(at: index, of: items.count) }
                 for item in items {
                     if flag.isCancelled { throw Compiler.interrupted(span, source) }
+                    observer?.reached(index, of: items.count)
+                    index += 1
                     try bind(f, item)
                     switch try b(f) {
                     case .breakLoop: return .normal

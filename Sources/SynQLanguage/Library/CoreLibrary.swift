@@ -22,6 +22,12 @@ enum CoreLibrary {
             args.context.output.display(args[0], id: id, update: try args.bool("update", default: false))
             return .none
         },
+        Builtin("progress", "progress(xs, label: \"\") -> Progress",
+                "The elements of xs for a `for` loop, with a progress line in a notebook once the loop has run half a second: `for x in progress(xs) { ... }`. The line is replaced in place and finished with the loop's time.") { args in
+            let items = try Iteration.elements(try args.argument(0, "xs"))
+            let label = args.keyword("label").map { Format.str($0) + ": " } ?? ""
+            return .object(ProgressIterable(items, label: label, output: args.context.output))
+        },
         Builtin("clear_output", "clear_output(wait: false)", "Clears the cell's output so far.") { args in
             args.context.output.clearOutput(wait: try args.bool("wait", default: false))
             return .none

@@ -52,3 +52,30 @@ final class ProgressLine: NativeObject {
     init(_ text: String) { self.text = text }
     var typeName: String { "Progress" }
 }
+
+/// `progress(xs)`: the elements of xs, with a progress line while a `for` loop walks them.
+final class ProgressIterable: NativeObject, ObservedIterable {
+    let items: [Value]
+    let label: String
+    let progress: LiveProgress
+
+    init(_ items: [Value], label: String, output: OutputSink) {
+        self.items = items
+        self.label = label
+        progress = LiveProgress(output, kind: "loop", delay: 0.5)
+    }
+
+    var typeName: String { "Progress" }
+    var text: String { "progress(\(items.count) items)" }
+    func elements() throws -> [Value] { items }
+
+    func reached(_ index: Int, of count: Int) {
+        if progress.due { progress.update("\(label)\(index) of \(count) (\(100 * index / max(count, 1))%), \(seconds) s") }
+    }
+
+    func ended(at index: Int, of count: Int) {
+        progress.finish(index == count ? "\(label)\(count) of \(count) in \(seconds) s" : "\(label)stopped at \(index) of \(count) after \(seconds) s")
+    }
+
+    private var seconds: String { Format.float((progress.elapsed * 10).rounded() / 10) }
+}

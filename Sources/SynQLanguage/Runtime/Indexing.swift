@@ -57,6 +57,11 @@ enum Indexing {
 protocol Indexable { func index(_ i: Value) throws -> Value }
 /// Native objects that can be looped over.
 protocol Iterable { func elements() throws -> [Value] }
+/// An iterable that a `for` loop tells how far it has got (`progress(xs)`).
+protocol ObservedIterable: Iterable {
+    func reached(_ index: Int, of count: Int)
+    func ended(at index: Int, of count: Int)
+}
 
 enum Iteration {
     /// The elements a `for` loop visits: a Map gives (key, value) tuples, a String its characters.
