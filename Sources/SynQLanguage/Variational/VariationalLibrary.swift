@@ -32,6 +32,9 @@ enum VariationalLibrary {
         let f = try a.argument(0, "f")
         let m = try method(a)
         return .builtin(Builtin(name, "\(name)(x)", "The derivative of \(Format.str(f)) at x (a number or a List of numbers).") { b in
+            guard b.count == 1 else {
+                throw SynQError("T005", "TypeError", "\(name)(f)(x) takes one argument, x, not \(b.count)", help: "pass several inputs as one List: \(name)(f)([a, b])")
+            }
             let (x, scalar) = try point(try b.argument(0, "x"), "x")
             let r = try Differentiation.valueAndGradient(f, at: x, scalar: scalar, method: m, session: b.context)
             say(r.notes, b.context)
