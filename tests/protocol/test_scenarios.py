@@ -419,3 +419,25 @@ def test_a_loop_over_progress_shows_a_line_that_finishes_in_place(kernel):
     reply, quick = run_cell(kc, "var s = 0\nfor i in progress([1, 2, 3]) { s += i }\ns")
     assert [m["msg_type"] for m in quick if "display" in m["msg_type"]] == []
     assert result_of(quick)["text/plain"] == "6"
+
+
+def test_quantum_values_answer_with_their_rich_forms(kernel):
+    km, kc = kernel
+    run_cell(kc, "kernel k() { qubit q[3]\n h q[0]\n cx q[0], q[1]\n t q[2]\n measure q[0]\n measure q[2] }")
+    _, outputs = run_cell(kc, "k()")
+    data = result_of(outputs)
+    assert "q[0]" in data["text/plain"]
+    svg = xml.dom.minidom.parseString(data["image/svg+xml"])
+    classes = [e.getAttribute("class") for e in svg.getElementsByTagName("*")]
+    assert classes.count("gate") == 2 and classes.count("target") == 1   # h and t as boxes, cx as ⊕
+    assert classes.count("measure") == 2
+    _, outputs = run_cell(kc, "run(k(), shots: 100, seed: 1)")
+    data = result_of(outputs)
+    assert sum(data["application/json"].values()) == 100
+    assert len([e for e in xml.dom.minidom.parseString(data["image/svg+xml"]).getElementsByTagName("rect")
+                if e.getAttribute("class") == "bar"]) == len(data["application/json"])
+    _, outputs = run_cell(kc, "state(k())")
+    data = result_of(outputs)
+    assert "<table" in data["text/html"] and data["text/latex"].startswith("$")
+    _, outputs = run_cell(kc, "estimate(k())")
+    assert "<table" in result_of(outputs)["text/html"]
