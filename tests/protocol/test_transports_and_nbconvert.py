@@ -42,3 +42,25 @@ def test_nbconvert_executes_a_small_notebook():
     data = executed.cells[1].outputs[0]["data"]
     assert set(data["application/json"]) == {"00", "11"}
     assert data["image/svg+xml"].startswith("<svg")
+
+
+def test_nbconvert_html_export_highlights_synq_code():
+    import re
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    folder = tempfile.mkdtemp()
+    jupyter = os.path.join(os.path.dirname(sys.executable), "jupyter")
+    subprocess.run([jupyter, "nbconvert", "--to", "html", "--output-dir", folder,
+                    os.path.join(root, "notebooks", "06-qft-phase-estimation.ipynb")],
+                   check=True, capture_output=True, timeout=120)
+    html = open(os.path.join(folder, "06-qft-phase-estimation.html")).read()
+
+    def spans(token_class):
+        return re.findall(rf'<span class="{token_class}">([^<]*)</span>', html)
+
+    assert {"kernel", "for", "in", "qubit", "let"} <= set(spans("k"))
+    assert {"h", "cp", "swap", "x"} <= set(spans("nb"))
+    assert "qft" in spans("nf")
+    assert "pi" in spans("kc")
+    assert "4" in spans("mi") and "5.0" in spans("mf")
+    assert any(s.startswith('"') for s in spans("s"))
+    assert not spans("err"), "no SynQ text is left unrecognised"
