@@ -6,6 +6,10 @@ import tempfile
 import pytest
 from jupyter_client.manager import start_new_kernel
 
+# Counts carry their JSON under a vendor type: JupyterLab ranks a plain application/json output
+# above SVG and would show a JSON tree instead of the histogram.
+COUNTS_JSON = "application/vnd.synq.counts+json"
+
 os.environ.setdefault("SYNQ_HISTORY", os.path.join(tempfile.mkdtemp(prefix="synq-test-"), "history.jsonl"))
 
 

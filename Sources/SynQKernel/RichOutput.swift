@@ -6,6 +6,10 @@ import SynQLanguage
 /// Turns values into MIME bundles: every value has text/plain; circuits, counts, states,
 /// figures, estimates and lists of maps add their richer forms.
 enum RichOutput {
+    /// Counts as JSON for programs, under a vendor type: JupyterLab renders a plain
+    /// application/json output as a JSON tree, ranked above the histogram's SVG.
+    static let countsJSON = "application/vnd.synq.counts+json"
+
     static func bundle(_ value: Value) -> JSONObject {
         var data: JSONObject = ["text/plain": .string(Format.repr(value).isEmpty ? "" : text(value))]
         switch value {
@@ -16,7 +20,7 @@ enum RichOutput {
             data["image/svg+xml"] = .string(HistogramSVG.render(rows, shots: counts.counts.shots))
             data["text/plain"] = .string(Tables.text(header: ["outcome", "count", "probability"],
                                                      rows: rows.prefix(64).map { [$0.0, String($0.1), fraction($0.1, counts.counts.shots)] }))
-            if let json = try? counts.json() { data["application/json"] = json }
+            if let json = try? counts.json() { data[countsJSON] = json }
         case .object(let s as StateValue):
             let amplitudes = s.amplitudes
             data["text/html"] = .string(StateHTML.html(amplitudes, qubits: s.qubitCount))

@@ -7,6 +7,8 @@ import xml.dom.minidom
 
 import nbformat
 import pytest
+
+from conftest import COUNTS_JSON
 from nbclient import NotebookClient
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -45,7 +47,7 @@ def test_every_notebook_runs_without_errors(path):
 
 def test_tour_bell_counts_are_only_00_and_11_within_five_sigma(tour):
     data = data_of(outputs_of(tour, "let counts = run(c"))
-    counts = data["application/json"]
+    counts = data[COUNTS_JSON]
     assert set(counts) == {"00", "11"}
     shots = sum(counts.values())
     sigma = math.sqrt(shots * 0.25)
@@ -165,7 +167,7 @@ def test_qaoa_most_likely_bitstring_is_a_maximum_cut(qaoa):
     words = stream_text(outputs_of(qaoa, "let probabilities")).split()
     likeliest = int(words[words.index("likely:") + 1])
     assert cut(likeliest) == maximum
-    counts = data_of(outputs_of(qaoa, "let counts = run("))["application/json"]
+    counts = data_of(outputs_of(qaoa, "let counts = run("))[COUNTS_JSON]
     top = max(counts, key=counts.get)
     assert cut(int(top, 2)) == maximum
 
@@ -182,12 +184,12 @@ def printed_value(outputs, label):
 
 def test_bell_pair_counts_are_only_00_and_11_each_within_five_sigma_of_half():
     nb = notebook("02-superposition-entanglement.ipynb")
-    counts = data_of(outputs_of(nb, "let counts = run(bell()"))["application/json"]
+    counts = data_of(outputs_of(nb, "let counts = run(bell()"))[COUNTS_JSON]
     assert set(counts) == {"00", "11"}
     shots = sum(counts.values())
     for n in counts.values():
         assert abs(n - shots / 2) < 5 * math.sqrt(shots * 0.25)
-    ghz = data_of(outputs_of(nb, "kernel ghz"))["application/json"]
+    ghz = data_of(outputs_of(nb, "kernel ghz"))[COUNTS_JSON]
     assert set(ghz) == {"000", "111"}
 
 
@@ -195,7 +197,7 @@ def test_teleportation_recovers_every_input_state():
     nb = notebook("03-teleportation.ipynb")
     fidelities = json.loads(data_of(outputs_of(nb, "fn teleport_live"))["text/plain"])
     assert len(fidelities) == 8 and min(fidelities) > 0.999
-    counts = data_of(outputs_of(nb, "kernel check"))["application/json"]
+    counts = data_of(outputs_of(nb, "kernel check"))[COUNTS_JSON]
     assert all(outcome[0] == "0" for outcome in counts)      # Bob's bit, the last clbit
     assert len(counts) == 4                                  # Alice's two bits are random
 
@@ -204,13 +206,13 @@ def test_deutsch_jozsa_tells_the_oracles_apart_and_bernstein_vazirani_finds_the_
     nb = notebook("04-deutsch-jozsa-bernstein-vazirani.ipynb")
     text = stream_text(outputs_of(nb, "fn verdict"))
     assert "constant oracle -> constant" in text and "balanced oracle -> balanced" in text
-    assert data_of(outputs_of(nb, "let secret"))["application/json"] == {"1011": 200}
+    assert data_of(outputs_of(nb, "let secret"))[COUNTS_JSON] == {"1011": 200}
 
 
 def test_grover_finds_the_marked_item_with_probability_above_point_nine():
     nb = notebook("05-grover.ipynb")
     assert float(printed_value(outputs_of(nb, "let counts = run(grover(2)"), "P(found 101) =")) > 0.9
-    counts = data_of(outputs_of(nb, "let counts = run(grover(2)"))["application/json"]
+    counts = data_of(outputs_of(nb, "let counts = run(grover(2)"))[COUNTS_JSON]
     assert max(counts, key=counts.get) == "101"
 
 
@@ -219,7 +221,7 @@ def test_qft_matches_the_dft_and_phase_estimation_reads_the_phase():
     assert float(printed_value(outputs_of(nb, "var worst"), "from the DFT:")) < 1e-12
     words = stream_text(outputs_of(nb, "let outcome")).split()
     assert float(words[words.index("estimated:") + 1]) == 5 / 16
-    spread = data_of(outputs_of(nb, "run(estimate_phase(0.3)"))["application/json"]
+    spread = data_of(outputs_of(nb, "run(estimate_phase(0.3)"))[COUNTS_JSON]
     assert max(spread, key=spread.get) == "0101"
 
 

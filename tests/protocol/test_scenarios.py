@@ -10,7 +10,7 @@ import pytest
 import zmq
 from jupyter_client.session import Session
 
-from conftest import result_of, run_cell, stdout_of
+from conftest import COUNTS_JSON, result_of, run_cell, stdout_of
 
 
 def test_interrupt_by_message_stops_an_endless_loop_within_a_second(kernel):
@@ -433,9 +433,9 @@ def test_quantum_values_answer_with_their_rich_forms(kernel):
     assert classes.count("measure") == 2
     _, outputs = run_cell(kc, "run(k(), shots: 100, seed: 1)")
     data = result_of(outputs)
-    assert sum(data["application/json"].values()) == 100
+    assert sum(data[COUNTS_JSON].values()) == 100
     assert len([e for e in xml.dom.minidom.parseString(data["image/svg+xml"]).getElementsByTagName("rect")
-                if e.getAttribute("class") == "bar"]) == len(data["application/json"])
+                if e.getAttribute("class") == "bar"]) == len(data[COUNTS_JSON])
     _, outputs = run_cell(kc, "state(k())")
     data = result_of(outputs)
     assert "<table" in data["text/html"] and data["text/latex"].startswith("$")

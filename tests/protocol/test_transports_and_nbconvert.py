@@ -7,7 +7,7 @@ import tempfile
 import nbformat
 from jupyter_client.manager import KernelManager
 
-from conftest import result_of, run_cell
+from conftest import COUNTS_JSON, result_of, run_cell
 
 
 def test_the_ipc_transport_works():
@@ -40,7 +40,7 @@ def test_nbconvert_executes_a_small_notebook():
     executed = nbformat.read(os.path.join(folder, "executed.ipynb"), as_version=4)
     assert executed.cells[0].outputs[0]["text"] == "hello from SynQ\n"
     data = executed.cells[1].outputs[0]["data"]
-    assert set(data["application/json"]) == {"00", "11"}
+    assert set(data[COUNTS_JSON]) == {"00", "11"}
     assert data["image/svg+xml"].startswith("<svg")
 
 

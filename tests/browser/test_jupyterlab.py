@@ -1,0 +1,166 @@
+"""SynQ in a real JupyterLab driven through Debian's chromium with Playwright: pictures,
+errors, completion, the inspection tooltip, interrupt and restart, in the light and dark
+themes. Screenshots go to artifacts/browser/ and docs/images/."""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ARTIFACTS = os.path.join(ROOT, "artifacts", "browser")
+DOC_IMAGES = os.path.join(ROOT, "docs", "images")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+TOKEN = "synq-browser-test"
+
+CELLS = [
+    "kernel bell() {\n    qubit q[2]\n    h q[0]\n    cx q[0], q[1]\n    measure q\n}\nbell()",
+    "run(bell(), shots: 1000, seed: 1)",
+    "qubit r[2]\nh r[0]\ncx r[0], r[1]\nstate()",
+    "let kept = 41\nkept / 0",
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab():
+    folder = tempfile.mkdtemp(prefix="synq-lab-")
+    nb = {"cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "source": c, "outputs": [], "execution_count": None}
+                    for i, c in enumerate(CELLS)],
+          "metadata": {"kernelspec": {"name": "synq", "display_name": "SynQ", "language": "synq"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    with open(os.path.join(folder, "synq.ipynb"), "w") as f:
+        json.dump(nb, f)
+    port = free_port()
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=os.path.join(folder, ".config"), JUPYTERLAB_WORKSPACES_DIR=os.path.join(folder, ".ws"))
+    server = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "jupyter"), "lab", "--no-browser",
+                               f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", "--allow-root",
+                               f"--ServerApp.root_dir={folder}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(folder, "lab.log"), "w"))
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline and server.poll() is None:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("JupyterLab did not start: " + open(os.path.join(folder, "lab.log")).read()[-2000:])
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+def rendered_svg(output):
+    """The SVG text of an output: JupyterLab shows image/svg+xml as an <img> with a data URL."""
+    from urllib.parse import unquote
+    image = output.locator(".jp-RenderedSVG img")
+    image.wait_for()
+    source = image.get_attribute("src")
+    assert source.startswith("data:image/svg+xml")
+    return unquote(source.split(",", 1)[1])
+
+
+def test_synq_in_jupyterlab(lab):
+    from playwright.sync_api import expect, sync_playwright
+    assert os.path.exists(CHROMIUM), "chromium is missing: scripts/setup installs it"
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.set_default_timeout(30_000)
+        expect.set_options(timeout=30_000)
+        page.goto(f"{lab}/lab/tree/synq.ipynb?token={TOKEN}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell")
+        idle = page.locator(".jp-StatusBar-TextItem", has_text="SynQ | Idle")
+        expect(idle).to_have_count(1, timeout=60_000)
+        news = page.locator(".jp-toast-button", has_text="No")
+        if news.count():
+            news.first.click()
+
+        # run the four cells: a circuit, a histogram, a state table and an error
+        page.locator(".jp-Cell").first.click()
+        page.keyboard.press("Escape")
+        for _ in CELLS:
+            page.keyboard.press("Shift+Enter")
+        outputs = page.locator(".jp-Cell .jp-OutputArea")
+        expect(page.locator(".jp-Cell").nth(3).locator(".jp-OutputArea-output")).to_contain_text("ZeroDivisionError")
+        circuit, histogram = rendered_svg(outputs.nth(0)), rendered_svg(outputs.nth(1))
+        assert circuit.count('class="gate"') == 1 and circuit.count('class="measure"') == 2
+        assert histogram.count('class="bar"') == 2
+        expect(outputs.nth(2).locator("table")).to_have_count(1)
+        expect(outputs.nth(2).locator("table")).to_contain_text("|11⟩")
+        expect(outputs.nth(3)).to_contain_text("kept / 0")
+        page.screenshot(path=os.path.join(ARTIFACTS, "lab-light.png"), full_page=True)
+
+        # a new cell: Tab completes, Shift-Tab shows the doc
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")
+        page.keyboard.press("Enter")
+        page.keyboard.type("minim")
+        page.keyboard.press("Tab")
+        expect(page.locator(".jp-Completer")).to_contain_text("minimize")
+        page.keyboard.press("Escape")
+        page.keyboard.type("ize(")
+        page.keyboard.press("Shift+Tab")
+        expect(page.locator(".jp-Tooltip")).to_contain_text("Minimises f")
+        page.screenshot(path=os.path.join(ARTIFACTS, "lab-tooltip.png"))
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+
+        # interrupt an endless loop; earlier variables survive
+        page.keyboard.press("b")
+        page.keyboard.press("Enter")
+        page.keyboard.type("var i = 0\nwhile true { i += 1 }")
+        page.keyboard.press("Shift+Enter")
+        expect(page.locator(".jp-StatusBar-TextItem", has_text="SynQ | Busy")).to_have_count(1)
+        time.sleep(1)
+        page.locator("jp-button[data-command='notebook:interrupt-kernel'], button[data-command='notebook:interrupt-kernel']").first.click()
+        def output_of(text):
+            return page.locator(".jp-Cell", has_text=text).locator(".jp-OutputArea-output")
+
+        expect(output_of("while true")).to_contain_text("KeyboardInterrupt")
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")
+        page.keyboard.press("Enter")
+        page.keyboard.type("kept + 1")
+        page.keyboard.press("Shift+Enter")
+        expect(output_of("kept + 1")).to_contain_text("42")
+
+        # restart: the session is fresh afterwards
+        page.locator("jp-button[data-command='notebook:restart-kernel'], button[data-command='notebook:restart-kernel']").first.click()
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+        expect(idle).to_have_count(1, timeout=60_000)
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")
+        page.keyboard.press("Enter")
+        page.keyboard.type("kept * 2")
+        page.keyboard.press("Shift+Enter")
+        expect(output_of("kept * 2")).to_contain_text("unknown name 'kept'")
+
+        # the dark theme
+        page.locator(".lm-MenuBar-itemLabel", has_text="Settings").click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Theme$")).hover()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile("^JupyterLab Dark$")).click()
+        expect(page.locator("body[data-jp-theme-light='false']")).to_have_count(1)
+        page.locator(".jp-Cell").first.scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(ARTIFACTS, "lab-dark.png"), full_page=True)
+        browser.close()
+    os.makedirs(DOC_IMAGES, exist_ok=True)
+    for name in ("lab-light.png", "lab-dark.png", "lab-tooltip.png"):
+        shutil.copy(os.path.join(ARTIFACTS, name), os.path.join(DOC_IMAGES, name))
+    print("screenshots:", sorted(os.listdir(ARTIFACTS)))
