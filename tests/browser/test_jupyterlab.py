@@ -120,36 +120,35 @@ def test_synq_in_jupyterlab(lab):
         expect(page.locator(".jp-Tooltip")).to_contain_text("Minimises f")
         page.screenshot(path=os.path.join(ARTIFACTS, "lab-tooltip.png"))
         page.keyboard.press("Escape")
-        page.keyboard.press("Escape")
 
-        # interrupt an endless loop; earlier variables survive
-        page.keyboard.press("b")
-        page.keyboard.press("Enter")
-        page.keyboard.type("var i = 0\nwhile true { i += 1 }")
-        page.keyboard.press("Shift+Enter")
-        expect(page.locator(".jp-StatusBar-TextItem", has_text="SynQ | Busy")).to_have_count(1)
-        time.sleep(1)
-        page.locator("jp-button[data-command='notebook:interrupt-kernel'], button[data-command='notebook:interrupt-kernel']").first.click()
+        def run_new_cell(code):
+            """A new cell below the current one, typed and run."""
+            page.keyboard.press("Escape")
+            page.keyboard.press("b")
+            page.keyboard.press("Enter")
+            page.keyboard.type(code)
+            page.keyboard.press("Shift+Enter")
+
         def output_of(text):
             return page.locator(".jp-Cell", has_text=text).locator(".jp-OutputArea-output")
 
+        def toolbar(command):
+            return page.locator(f"jp-button[data-command='{command}'], button[data-command='{command}']").first
+
+        # interrupt an endless loop; earlier variables survive
+        run_new_cell("var i = 0\nwhile true { i += 1 }")
+        expect(page.locator(".jp-StatusBar-TextItem", has_text="SynQ | Busy")).to_have_count(1)
+        time.sleep(1)
+        toolbar("notebook:interrupt-kernel").click()
         expect(output_of("while true")).to_contain_text("KeyboardInterrupt")
-        page.keyboard.press("Escape")
-        page.keyboard.press("b")
-        page.keyboard.press("Enter")
-        page.keyboard.type("kept + 1")
-        page.keyboard.press("Shift+Enter")
+        run_new_cell("kept + 1")
         expect(output_of("kept + 1")).to_contain_text("42")
 
         # restart: the session is fresh afterwards
-        page.locator("jp-button[data-command='notebook:restart-kernel'], button[data-command='notebook:restart-kernel']").first.click()
+        toolbar("notebook:restart-kernel").click()
         page.locator(".jp-Dialog .jp-mod-accept").click()
         expect(idle).to_have_count(1, timeout=60_000)
-        page.keyboard.press("Escape")
-        page.keyboard.press("b")
-        page.keyboard.press("Enter")
-        page.keyboard.type("kept * 2")
-        page.keyboard.press("Shift+Enter")
+        run_new_cell("kept * 2")
         expect(output_of("kept * 2")).to_contain_text("unknown name 'kept'")
 
         # the dark theme
