@@ -10,6 +10,13 @@ enum RichOutput {
     /// application/json output as a JSON tree, ranked above the histogram's SVG.
     static let countsJSON = "application/vnd.synq.counts+json"
 
+    /// Output metadata: circuit diagrams are `unconfined`, so JupyterLab shows them at their own
+    /// size and scrolls a wide one sideways instead of shrinking its text to the cell's width.
+    static func metadata(_ value: Value) -> JSONObject {
+        if case .object(is CircuitValue) = value { return ["image/svg+xml": .object(["unconfined": .bool(true)])] }
+        return [:]
+    }
+
     static func bundle(_ value: Value) -> JSONObject {
         var data: JSONObject = ["text/plain": .string(Format.repr(value).isEmpty ? "" : text(value))]
         switch value {

@@ -37,7 +37,7 @@ public final class SynQHandler: KernelHandler {
             ])]
             if let value, !request.silent {
                 if case .none = value { return .ok(result: nil, payload: payload) }
-                return .ok(result: (RichOutput.bundle(value), [:]), payload: payload)
+                return .ok(result: (RichOutput.bundle(value), RichOutput.metadata(value)), payload: payload)
             }
             return .ok(result: nil, payload: payload)
         } catch {
@@ -48,7 +48,7 @@ public final class SynQHandler: KernelHandler {
     public func evaluate(expression: String) -> JSONObject {
         do {
             let value = try session.execute(expression, name: "user_expression") ?? .none
-            return ["status": .string("ok"), "data": .object(RichOutput.bundle(value)), "metadata": .object([:])]
+            return ["status": .string("ok"), "data": .object(RichOutput.bundle(value)), "metadata": .object(RichOutput.metadata(value))]
         } catch {
             if case .error(let ename, let evalue, let traceback) = Tracebacks.outcome(for: error) {
                 return ["status": .string("error"), "ename": .string(ename), "evalue": .string(evalue), "traceback": .array(traceback.map { .string($0) })]
@@ -92,7 +92,7 @@ final class CellOutput: OutputSink {
     }
 
     func display(_ value: Value, id: String?, update: Bool) {
-        context?.display(data: RichOutput.bundle(value), displayID: id, update: update)
+        context?.display(data: RichOutput.bundle(value), metadata: RichOutput.metadata(value), displayID: id, update: update)
     }
 
     func clearOutput(wait: Bool) { context?.clearOutput(wait: wait) }

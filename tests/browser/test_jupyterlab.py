@@ -24,6 +24,7 @@ CELLS = [
     "kernel bell() {\n    qubit q[2]\n    h q[0]\n    cx q[0], q[1]\n    measure q\n}\nbell()",
     "run(bell(), shots: 1000, seed: 1)",
     "qubit r[2]\nh r[0]\ncx r[0], r[1]\nstate()",
+    "kernel wide() {\n    qubit q[20]\n    for k in 0..60 { h q[k % 20]; cx q[k % 20], q[(k + 1) % 20] }\n}\nwide()",
     "let kept = 41\nkept / 0",
 ]
 
@@ -98,13 +99,25 @@ def test_synq_in_jupyterlab(lab):
         for _ in CELLS:
             page.keyboard.press("Shift+Enter")
         outputs = page.locator(".jp-Cell .jp-OutputArea")
-        expect(page.locator(".jp-Cell").nth(3).locator(".jp-OutputArea-output")).to_contain_text("ZeroDivisionError")
+        expect(page.locator(".jp-Cell").nth(4).locator(".jp-OutputArea-output")).to_contain_text("ZeroDivisionError")
         circuit, histogram = rendered_svg(outputs.nth(0)), rendered_svg(outputs.nth(1))
         assert circuit.count('class="gate"') == 1 and circuit.count('class="measure"') == 2
         assert histogram.count('class="bar"') == 2
         expect(outputs.nth(2).locator("table")).to_have_count(1)
         expect(outputs.nth(2).locator("table")).to_contain_text("|11⟩")
-        expect(outputs.nth(3)).to_contain_text("kept / 0")
+        expect(outputs.nth(4)).to_contain_text("kept / 0")
+        # a 20-qubit, 120-column circuit keeps its size (legible text) and scrolls sideways
+        wide = outputs.nth(3).locator(".jp-RenderedSVG img")
+        natural, shown = wide.evaluate("img => [img.naturalWidth, img.getBoundingClientRect().width]")
+        assert natural > 2000 and abs(shown - natural) < 2, (natural, shown)
+        scrolls = wide.evaluate("""img => {
+            for (let e = img.parentElement; e; e = e.parentElement) {
+                const overflow = getComputedStyle(e).overflowX
+                if ((overflow === 'auto' || overflow === 'scroll') && e.scrollWidth > e.clientWidth + 1000) return true
+            }
+            return false
+        }""")
+        assert scrolls, "a wide circuit scrolls inside its output"
         page.screenshot(path=os.path.join(ARTIFACTS, "lab-light.png"), full_page=True)
 
         # a new cell: Tab completes, Shift-Tab shows the doc

@@ -427,6 +427,8 @@ def test_quantum_values_answer_with_their_rich_forms(kernel):
     _, outputs = run_cell(kc, "k()")
     data = result_of(outputs)
     assert "q[0]" in data["text/plain"]
+    result = next(m for m in outputs if m["msg_type"] == "execute_result")
+    assert result["content"]["metadata"] == {"image/svg+xml": {"unconfined": True}}
     svg = xml.dom.minidom.parseString(data["image/svg+xml"])
     classes = [e.getAttribute("class") for e in svg.getElementsByTagName("*")]
     assert classes.count("gate") == 2 and classes.count("target") == 1   # h and t as boxes, cx as ⊕
