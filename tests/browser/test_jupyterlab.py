@@ -164,6 +164,17 @@ def test_synq_in_jupyterlab(lab):
         run_new_cell("kept * 2")
         expect(output_of("kept * 2")).to_contain_text("unknown name 'kept'")
 
+        # the launcher offers SynQ with its name and logo
+        toolbar("launcher:create").click()
+        card = page.locator(".jp-LauncherCard", has_text="SynQ").first
+        expect(card).to_be_visible()
+        logo = card.locator("img")
+        expect(logo).to_have_count(1)
+        assert "/kernelspecs/synq/logo" in logo.get_attribute("src")
+        assert logo.evaluate("img => img.complete && img.naturalWidth > 0"), "the logo loads"
+        page.screenshot(path=os.path.join(ARTIFACTS, "lab-launcher.png"))
+        page.locator(".lm-TabBar-tab", has_text="synq.ipynb").click()
+
         # the dark theme
         page.locator(".lm-MenuBar-itemLabel", has_text="Settings").click()
         page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Theme$")).hover()
@@ -173,6 +184,6 @@ def test_synq_in_jupyterlab(lab):
         page.screenshot(path=os.path.join(ARTIFACTS, "lab-dark.png"), full_page=True)
         browser.close()
     os.makedirs(DOC_IMAGES, exist_ok=True)
-    for name in ("lab-light.png", "lab-dark.png", "lab-tooltip.png"):
+    for name in ("lab-light.png", "lab-dark.png", "lab-tooltip.png", "lab-launcher.png"):
         shutil.copy(os.path.join(ARTIFACTS, name), os.path.join(DOC_IMAGES, name))
     print("screenshots:", sorted(os.listdir(ARTIFACTS)))
