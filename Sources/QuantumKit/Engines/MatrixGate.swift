@@ -94,6 +94,8 @@ enum KernelChoice {
     case flipQubitZero(Subspace)
     case dense1OnQubitZero(Subspace, [Complex])
     case dense2OnQubitZero(Subspace, bit1: Int, [Complex])
+    /// Controlled phases sharing a qubit, as one pass over its half of the state.
+    case phaseGroup(PhaseGroup)
 
     /// Compute per amplitude touched relative to a dense 1-qubit pass (measured in
     /// benchmarks/simulator: the 4x4 product costs more than the memory it moves).
@@ -118,6 +120,7 @@ enum KernelChoice {
         case .dense1OnQubitZero(let space, _): return share(space, members: 1)
         case .dense2(let space, _, _, _): return share(space, members: 4) * KernelChoice.dense2Factor
         case .dense2OnQubitZero(let space, _, _): return share(space, members: 2) * KernelChoice.dense2Factor
+        case .phaseGroup: return 0.5
         }
     }
 }

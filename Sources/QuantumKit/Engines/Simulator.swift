@@ -137,7 +137,14 @@ public struct Simulator {
         var steps: [Step] = []
         var run: [MatrixGate] = []
         func endRun() {
-            if !run.isEmpty { steps.append(.blocks(GateFusion.fuse(run).map { $0.gate.kernel })) }
+            var kernels: [KernelChoice] = []
+            for part in PhaseGroup.split(run) {
+                switch part {
+                case .gates(let gates): kernels += GateFusion.fuse(gates).map { $0.gate.kernel }
+                case .group(let group): kernels.append(.phaseGroup(group))
+                }
+            }
+            if !kernels.isEmpty { steps.append(.blocks(kernels)) }
             run = []
         }
         for inst in instructions {

@@ -61,6 +61,7 @@ struct StateVectorKernels<Real: StateScalar> {
         case .flipQubitZero(let space): flipQubitZero(space)
         case .dense1OnQubitZero(let space, let m): dense1OnQubitZero(space, m)
         case .dense2OnQubitZero(let space, let bit1, let m): dense2OnQubitZero(space, bit1: bit1, m)
+        case .phaseGroup(let g): phaseGroup(g)
         }
     }
 
