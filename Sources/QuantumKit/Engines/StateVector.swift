@@ -100,13 +100,17 @@ public final class StateVector {
         }
     }
 
-    /// |amplitude i|².
-    @inline(__always) func probability(_ i: Int) -> Double {
+    /// Calls `body` with |amplitude i|² as a function of i, choosing the precision once rather
+    /// than at every index.
+    @inline(__always)
+    func withProbability<T>(_ body: ((Int) -> Double) -> T) -> T {
         switch storage {
-        case .double(let a): return a[2 * i] * a[2 * i] + a[2 * i + 1] * a[2 * i + 1]
+        case .double(let a): return body { a[2 * $0] * a[2 * $0] + a[2 * $0 + 1] * a[2 * $0 + 1] }
         case .single(let a):
-            let re = Double(a[2 * i]), im = Double(a[2 * i + 1])
-            return re * re + im * im
+            return body {
+                let re = Double(a[2 * $0]), im = Double(a[2 * $0 + 1])
+                return re * re + im * im
+            }
         }
     }
 
@@ -184,14 +188,16 @@ public final class StateVector {
         }
     }
 
-    public func probabilities() -> [Double] { (0..<dimension).map(probability) }
+    public func probabilities() -> [Double] { withProbability { (0..<dimension).map($0) } }
 
     /// Probabilities of the outcomes of `qubits` (bit j of the outcome is qubits[j]).
     public func marginal(_ qubits: [Int]) -> [Double] {
         var out = [Double](repeating: 0, count: 1 << qubits.count)
-        for i in 0..<dimension {
-            let p = probability(i)
-            if p != 0 { out[Sampling.outcome(of: i, qubits)] += p }
+        withProbability { probability in
+            for i in 0..<dimension {
+                let p = probability(i)
+                if p != 0 { out[Sampling.outcome(of: i, qubits)] += p }
+            }
         }
         return out
     }
@@ -202,7 +208,8 @@ public final class StateVector {
     /// Draws `shots` outcomes of `qubits` without collapsing, in one pass over the amplitudes.
     /// Returns counts by outcome (bit j is qubits[j]).
     public func sample(_ qubits: [Int], shots: Int, random: inout SeededRandom) -> [Int: Int] {
-        let byIndex = Sampling.draw(count: dimension, total: norm, shots: shots, random: &random, weight: probability)
+        let total = norm
+        let byIndex = withProbability { Sampling.draw(count: dimension, total: total, shots: shots, random: &random, weight: $0) }
         return Sampling.outcomes(byIndex, of: qubits)
     }
 }
