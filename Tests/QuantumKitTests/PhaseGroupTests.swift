@@ -56,3 +56,25 @@ final class PhaseGroupTests: XCTestCase {
         XCTAssertNil(PhaseGroup.controlledPhase(negated))
     }
 }
+
+final class CacheBlockingTests: XCTestCase {
+    func testCacheBlockedRunsEqualTheReferenceAboveTheChunkSize() throws {
+        var random = SeededRandom(seed: 21)
+        for trial in 0..<6 {
+            let n = CacheBlocking.qubits + 1 + trial % 3
+            let c = randomCircuit(qubits: n, gates: 60, &random)
+            assertStatesEqual(try Simulator().finalState(c), try referenceState(c), tolerance: 1e-10, "trial \(trial)")
+        }
+    }
+
+    func testLowQubitKernelsAreGroupedAndHighOnesAreNot() throws {
+        let gates = try [Operation(.h, [0]), Operation(.h, [5]), Operation(.x, [3], controls: [2]),
+                         Operation(.h, [CacheBlocking.qubits]), Operation(.h, [1])].map { try $0.matrixGate().kernel }
+        let grouped = CacheBlocking.group(gates)
+        XCTAssertEqual(grouped.count, 3)
+        guard case .cacheBlocked(let low) = grouped[0] else { return XCTFail("\(grouped)") }
+        XCTAssertEqual(low.count, 3)
+        XCTAssertEqual(grouped[1].highestQubit, CacheBlocking.qubits)
+        XCTAssertEqual(grouped[2].highestQubit, 1)
+    }
+}

@@ -96,6 +96,8 @@ enum KernelChoice {
     case dense2OnQubitZero(Subspace, bit1: Int, [Complex])
     /// Controlled phases sharing a qubit, as one pass over its half of the state.
     case phaseGroup(PhaseGroup)
+    /// Kernels on low qubits only, applied chunk by chunk (see `CacheBlocking`).
+    case cacheBlocked([KernelChoice])
 
     /// Compute per amplitude touched relative to a dense 1-qubit pass (measured in
     /// benchmarks/simulator: the 4x4 product costs more than the memory it moves).
@@ -121,6 +123,7 @@ enum KernelChoice {
         case .dense2(let space, _, _, _): return share(space, members: 4) * KernelChoice.dense2Factor
         case .dense2OnQubitZero(let space, _, _): return share(space, members: 2) * KernelChoice.dense2Factor
         case .phaseGroup: return 0.5
+        case .cacheBlocked(let kernels): return kernels.reduce(0) { $0 + $1.cost }
         }
     }
 }

@@ -144,7 +144,7 @@ public struct Simulator {
                 case .group(let group): kernels.append(.phaseGroup(group))
                 }
             }
-            if !kernels.isEmpty { steps.append(.blocks(kernels)) }
+            if !kernels.isEmpty { steps.append(.blocks(CacheBlocking.group(kernels))) }
             run = []
         }
         for inst in instructions {

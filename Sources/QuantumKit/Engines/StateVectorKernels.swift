@@ -62,6 +62,7 @@ struct StateVectorKernels<Real: StateScalar> {
         case .dense1OnQubitZero(let space, let m): dense1OnQubitZero(space, m)
         case .dense2OnQubitZero(let space, let bit1, let m): dense2OnQubitZero(space, bit1: bit1, m)
         case .phaseGroup(let g): phaseGroup(g)
+        case .cacheBlocked(let kernels): cacheBlocked(kernels)
         }
     }
 
