@@ -45,8 +45,8 @@ struct PhaseGroup {
 
     /// Splits a run of gates into plain gates and groups of consecutive controlled phases that
     /// share a qubit, in order.
-    static func split(_ gates: [MatrixGate]) -> [Either] {
-        var out: [Either] = []
+    static func split(_ gates: [MatrixGate]) -> [Part] {
+        var out: [Part] = []
         var plain: [MatrixGate] = []
         var i = 0
         while i < gates.count {
@@ -74,7 +74,7 @@ struct PhaseGroup {
         return out
     }
 
-    enum Either {
+    enum Part {
         case gates([MatrixGate])
         case group(PhaseGroup)
     }

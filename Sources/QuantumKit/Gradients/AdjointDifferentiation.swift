@@ -24,9 +24,7 @@ public enum AdjointDifferentiation {
             switch inst {
             case .gate(let op):
                 if seenMeasurement { return false }
-                for k in op.params.indices where !op.params[k].isNumeric {
-                    if !op.hasExactDerivative(parameter: k) { return false }
-                }
+                if op.params.contains(where: { !$0.isNumeric }) && !op.hasExactDerivative { return false }
             case .barrier: continue
             case .measure: seenMeasurement = true
             case .reset, .conditional: return false
@@ -97,7 +95,9 @@ public enum AdjointDifferentiation {
 }
 
 extension Operation {
-    func hasExactDerivative(parameter k: Int) -> Bool {
+    /// Every angle has an exact derivative unless a fractional power applies to a gate that is
+    /// not a rotation.
+    var hasExactDerivative: Bool {
         power == power.rounded() || kind.isPauliRotation || kind == .p
     }
 }

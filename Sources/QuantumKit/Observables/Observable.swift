@@ -132,17 +132,18 @@ public struct Observable: Equatable, Sendable {
         return m
     }
 
-    /// O|ψ> as a new double-precision state (for adjoint differentiation).
+    /// O|ψ> as a new double-precision state, for a double-precision ψ (adjoint differentiation).
     public func applied(to state: StateVector) throws -> StateVector {
         let out = try StateVector(qubits: state.qubitCount)
         out[0] = .zero
-        let a = out.amplitudes
+        let a = out.amplitudes, psi = state.amplitudes
         for t in terms {
             let (x, z, c) = t.xzForm
             for i in 0..<state.dimension {
-                let v = (z & i).nonzeroBitCount & 1 == 0 ? c * state[i] : -1 * (c * state[i])
-                a[2 * (i ^ x)] += v.re
-                a[2 * (i ^ x) + 1] += v.im
+                let v = c * Complex(psi[2 * i], psi[2 * i + 1])
+                let sign = (z & i).nonzeroBitCount & 1 == 0 ? 1.0 : -1.0
+                a[2 * (i ^ x)] += sign * v.re
+                a[2 * (i ^ x) + 1] += sign * v.im
             }
         }
         return out

@@ -156,7 +156,7 @@ extension Compiler {
                 let target = quantum.target
                 let angles: [Parameter] = try paramEvals.map { e in
                     let v = try e(f)
-                    if let d = DualNumber.from(v) { return try (target as? CircuitBuilder)?.angle(d) ?? Parameter(d.value) }
+                    if let d = DualNumber.from(v) { return try target.angle(d) }
                     guard let x = Operators.floatValue(v) else { throw SynQError.type("a gate angle must be a number, not \(Format.typeName(v))") }
                     return Parameter(x)
                 }

@@ -29,6 +29,9 @@ final class LiveProgress {
 
     var elapsed: Double { LiveProgress.now() - start }
 
+    /// Seconds as people read them in a progress line: two decimals.
+    static func seconds(_ s: Double) -> String { Format.float((s * 100).rounded() / 100) }
+
     /// Whether an update now would be shown (so callers can skip building its text).
     var due: Bool {
         output.updatesInPlace && elapsed >= delay && LiveProgress.now() - last >= LiveProgress.interval
@@ -77,5 +80,5 @@ final class ProgressIterable: NativeObject, ObservedIterable {
         progress.finish(index == count ? "\(label)\(count) of \(count) in \(seconds) s" : "\(label)stopped at \(index) of \(count) after \(seconds) s")
     }
 
-    private var seconds: String { Format.float((progress.elapsed * 10).rounded() / 10) }
+    private var seconds: String { LiveProgress.seconds(progress.elapsed) }
 }

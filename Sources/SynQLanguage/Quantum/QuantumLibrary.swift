@@ -80,7 +80,7 @@ enum QuantumLibrary {
                 if progress.due { progress.update("run: shot \(done) of \(total) (\(100 * done / total)%)") }
             }
             let counts = try simulator.run(c, shots: shots)
-            progress.finish("run: \(shots) shots in \(Format.float((progress.elapsed * 100).rounded() / 100)) s")
+            progress.finish("run: \(shots) shots in \(LiveProgress.seconds(progress.elapsed)) s")
             return .object(CountsValue(counts))
         },
         Builtin("state", "state() or state(c) -> State",
@@ -112,11 +112,12 @@ enum QuantumLibrary {
                 guard obs.qubitCount <= state.qubitCount else { throw SynQError("Q001", "QubitError", "the observable acts on qubit \(obs.qubitCount - 1) but only \(state.qubitCount) qubits are live") }
                 return .float(obs.expectation(state))
             }
-            let c = try circuit(try a.argument(0, "c"))
+            let value = try a.argument(0, "c")
+            let c = try circuit(value)
             let obs = try observable(try a.argument(1, "obs"))
             guard obs.qubitCount <= c.qubitCount else { throw SynQError("Q001", "QubitError", "the observable acts on qubit \(obs.qubitCount - 1) but the circuit has \(c.qubitCount) qubits") }
             let noise = try NoiseLibrary.noise(a)
-            if case .object(let value as CircuitValue) = try a.argument(0, "c"), let (traced, trace) = value.traced {
+            if case .object(let built as CircuitValue) = value, let (traced, trace) = built.traced {
                 return try Differentiation.expectation(traced, trace, obs, noise: noise, shots: try a.optionalInt(nil, "shots"),
                                                        seed: try seed(a), cancellation: a.context.interrupt)
             }

@@ -8,6 +8,13 @@ protocol QuantumTarget: AnyObject {
     func reset(_ qubit: Int) throws
     func barrier(_ qubits: [Int])
     func release(_ register: RegisterValue) throws
+    /// A gate angle traced by `grad`: a symbolic parameter where circuits are recorded, its
+    /// value where gates are applied.
+    func angle(_ d: DualNumber) throws -> Parameter
+}
+
+extension QuantumTarget {
+    func angle(_ d: DualNumber) throws -> Parameter { Parameter(d.value) }
 }
 
 /// The kernel's live quantum state. Gates are queued and applied when something observes the

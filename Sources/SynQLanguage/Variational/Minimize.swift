@@ -1,4 +1,3 @@
-import Glibc
 import QuantumKit
 
 /// `minimize`: runs an optimiser on a SynQ function, shows its progress live in a notebook,
@@ -14,11 +13,7 @@ enum Minimize {
         let steps = try a.optionalInt(nil, "steps") ?? 200
         guard steps >= 1 else { throw SynQError.value("steps must be at least 1") }
         let settings = OptimizerSettings(steps: steps, learningRate: try a.optionalFloat("lr"), tolerance: try a.optionalFloat("tol") ?? 1e-6)
-        let gradientMethod: GradientMethod = try {
-            guard let v = a.keyword("grad") else { return .auto }
-            guard let m = GradientMethod(rawValue: Format.str(v)) else { throw SynQError.value("unknown gradient method '\(Format.str(v))'") }
-            return m
-        }()
+        let gradientMethod = try VariationalLibrary.method(a, keyword: "grad")
         let session = a.context
         var notes: [String] = []
         let objective = Objective(value: { x in
@@ -45,7 +40,7 @@ enum Minimize {
                 show(log, "\(method): step \(log.history.count) of \(steps), f = \(Format.float(log.history.last ?? .nan)), best \(Format.float(log.best?.value ?? .nan))")
             }
         }
-        var stop: Stop
+        let stop: Stop
         do {
             stop = try Optimizers.run(method, objective, from: x0, settings, log)
         } catch {
@@ -88,7 +83,7 @@ final class OptimizeResult: NativeObject {
 
     var summary: String {
         "\(method): \(stop.converged ? "converged" : "stopped"), f = \(Format.float(value)) after \(history.count) steps, "
-            + "\(evaluations) evaluations and \(gradientEvaluations) gradients in \(Format.float((seconds * 100).rounded() / 100)) s"
+            + "\(evaluations) evaluations and \(gradientEvaluations) gradients in \(LiveProgress.seconds(seconds)) s"
     }
 
     var text: String {

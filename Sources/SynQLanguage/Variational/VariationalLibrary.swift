@@ -3,8 +3,9 @@ import QuantumKit
 
 /// Builtins for variational work: gradients, minimisation and model Hamiltonians.
 enum VariationalLibrary {
-    static func method(_ a: Arguments) throws -> GradientMethod {
-        guard let v = a.keyword("method") else { return .auto }
+    /// The gradient method a keyword names (`method:` of grad, `grad:` of minimize).
+    static func method(_ a: Arguments, keyword: String = "method") throws -> GradientMethod {
+        guard let v = a.keyword(keyword) else { return .auto }
         guard let m = GradientMethod(rawValue: Format.str(v)) else {
             throw SynQError.value("unknown gradient method '\(Format.str(v))'",
                                   help: "methods: " + GradientMethod.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
