@@ -23,10 +23,12 @@ let package = Package(
         .target(name: "SynQLanguage", dependencies: ["QuantumKit", "Support"], swiftSettings: optimise),
         .target(name: "SynQDisplay", dependencies: ["QuantumKit"]),
         .target(name: "JupyterProtocol", dependencies: ["CZeroMQ", "CCrypto", "Support"]),
+        .target(name: "SynQLanguageServer", dependencies: ["SynQLanguage", "Support"]),
         .target(name: "SynQKernel", dependencies: ["JupyterProtocol", "SynQLanguage", "SynQDisplay", "QuantumKit", "Support"]),
-        .executableTarget(name: "synq", dependencies: ["SynQKernel", "SynQLanguage", "QuantumKit", "Support"]),
+        .executableTarget(name: "synq", dependencies: ["SynQKernel", "SynQLanguage", "SynQLanguageServer", "QuantumKit", "Support"]),
         .testTarget(name: "QuantumKitTests", dependencies: ["QuantumKit"]),
         .testTarget(name: "SynQLanguageTests", dependencies: ["SynQLanguage", "Support"], exclude: ["Golden"]),
+        .testTarget(name: "SynQLanguageServerTests", dependencies: ["SynQLanguageServer", "Support"]),
         .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "Support"]),
     ],
     swiftLanguageModes: [.v5]

@@ -25,4 +25,11 @@ public enum Files {
     public static func readText(_ path: String) -> String? {
         read(path).map { String(decoding: $0, as: UTF8.self) }
     }
+
+    /// Writes `bytes` to `path`, replacing it; false when that fails (errno says why).
+    public static func write(_ path: String, _ bytes: [UInt8]) -> Bool {
+        guard let file = fopen(path, "wb") else { return false }
+        defer { fclose(file) }
+        return fwrite(bytes, 1, bytes.count, file) == bytes.count
+    }
 }

@@ -33,6 +33,12 @@ public enum JSON: Equatable, Sendable {
     public var object: JSONObject? { if case .object(let o) = self { return o }; return nil }
 }
 
+extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
 /// A JSON object that keeps its keys in insertion order.
 public struct JSONObject: Equatable, Sendable, ExpressibleByDictionaryLiteral {
     public private(set) var keys: [String] = []

@@ -192,8 +192,5 @@ final class Magics {
 }
 
 extension String {
-    func trimmingCharacters() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
-    }
     func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
 }

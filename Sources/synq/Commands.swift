@@ -73,6 +73,44 @@ enum Commands {
         return status
     }
 
+    /// `synq fmt FILE...`: formats files in place (`-`: standard input to standard output);
+    /// with --check, changes nothing and exits 1 naming the files that are not formatted.
+    static func format(_ arguments: [String]) -> Int32 {
+        let checkOnly = arguments.contains("--check")
+        let paths = arguments.filter { $0 != "--check" }
+        guard !paths.isEmpty else {
+            fputs("synq: fmt needs files (or - for standard input)\n", stderr)
+            return 2
+        }
+        var status: Int32 = 0
+        for path in paths {
+            guard let text = readSource(path) else {
+                fputs("synq: cannot read \(path): \(String(cString: strerror(errno)))\n", stderr)
+                status = 2
+                continue
+            }
+            let formatted: String
+            do { formatted = try Formatter.format(text) } catch {
+                var diagnostic = error as? Diagnostic
+                diagnostic?.source = Source(name: path, text: text)
+                status = diagnostic.map { report($0) } ?? report(error)
+                continue
+            }
+            if path == "-" {
+                print(formatted, terminator: "")
+            } else if formatted != text {
+                if checkOnly {
+                    print("\(path): not formatted")
+                    status = max(status, 1)
+                } else if !Files.write(path, Array(formatted.utf8)) {
+                    fputs("synq: cannot write \(path): \(String(cString: strerror(errno)))\n", stderr)
+                    status = 2
+                }
+            }
+        }
+        return status
+    }
+
     /// Prints an error in the diagnostics format to stderr; returns the exit status, 1.
     static func report(_ error: Error) -> Int32 {
         let color = isatty(2) != 0

@@ -1,6 +1,7 @@
 import Glibc
 import SynQLanguage
 import SynQKernel
+import SynQLanguageServer
 
 /// `synq`: thin commands over the libraries.
 let usage = """
@@ -11,6 +12,8 @@ commands:
   run FILE.qasm             run OpenQASM 2 or 3 on fresh qubits; print the measured bits
       --probabilities       afterwards print the live qubits' basis probabilities
   check FILE.synq|.qasm     parse and resolve only
+  fmt [--check] FILE...     format in place (- formats standard input to standard output)
+  lsp                       run the language server on standard input and output
   qasm FILE.synq [--qasm2]  print as OpenQASM 3 (or 2.0) the Circuit the program ends
                             with, else everything it applied to the live qubits
   kernel --connection-file F
@@ -30,6 +33,10 @@ arguments.removeFirst()
 switch command {
 case "run", "check":
     exit(Commands.runOrCheck(check: command == "check", arguments))
+case "fmt":
+    exit(Commands.format(arguments))
+case "lsp":
+    exit(LanguageServer.runOnStandardStreams(version: KernelInfo.version))
 case "qasm":
     exit(Commands.qasm(arguments))
 case "kernel":

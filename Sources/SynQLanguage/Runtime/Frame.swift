@@ -93,6 +93,7 @@ final class FunctionProto {
 
     init(decl: FunctionDecl, isKernel: Bool, buildsCircuit: Bool, source: Source, defaults: [Eval?], slotCount: Int, body: @escaping Eval) {
         name = decl.name
+        signature = decl.signature(isKernel: isKernel)
         params = decl.params
         arity = decl.params.count
         paramTypes = decl.params.map { $0.type }
@@ -109,17 +110,7 @@ final class FunctionProto {
         self.source = source
     }
 
-    var signature: String {
-        let ps = params.map { p -> String in
-            var s = p.name
-            if let t = p.type { s += ": " + TypeCheck.describe(t) }
-            if p.defaultValue != nil { s += " = …" }
-            return s
-        }
-        var s = "\(isKernel ? "kernel" : "fn") \(name)(\(ps.joined(separator: ", ")))"
-        if let r = returnType { s += " -> " + TypeCheck.describe(r) }
-        return s
-    }
+    let signature: String
 }
 
 /// A runtime error: a kind, a stable code, a message, where it happened and the SynQ call stack.

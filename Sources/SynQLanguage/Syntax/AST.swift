@@ -30,6 +30,21 @@ public struct FunctionDecl: Sendable {
     public var span: Span
 }
 
+extension FunctionDecl {
+    /// `fn name(x: Int, y = …) -> T`, as help, hover and signature help show it.
+    public func signature(isKernel: Bool) -> String {
+        let ps = params.map { p -> String in
+            var s = p.name
+            if let t = p.type { s += ": " + TypeCheck.describe(t) }
+            if p.defaultValue != nil { s += " = …" }
+            return s
+        }
+        var s = "\(isKernel ? "kernel" : "fn") \(name)(\(ps.joined(separator: ", ")))"
+        if let r = returnType { s += " -> " + TypeCheck.describe(r) }
+        return s
+    }
+}
+
 public struct StructDecl: Sendable {
     public var name: String
     public var fields: [Param]

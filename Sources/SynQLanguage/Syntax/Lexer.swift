@@ -8,6 +8,8 @@ public struct Lexer {
         public var endsIncomplete: Bool
         /// Open brackets at the end of the text, innermost last.
         public var openBrackets: [String]
+        /// Where each `//` and `/* */` comment sits (for highlighting and formatting).
+        public var comments: [Span]
     }
 
     private let source: Source
@@ -20,6 +22,7 @@ public struct Lexer {
     private var incomplete = false
     private var atLineStart = true
     private var pendingDoc: [String] = []
+    private var comments: [Span] = []
 
     /// Lexes `text`, whose first scalar sits at `offset` within `source` (for interpolations).
     public init(source: Source, text: [Unicode.Scalar]? = nil, offset: Int = 0) {
@@ -74,7 +77,7 @@ public struct Lexer {
         tokens.append(Token(kind: .newline, span: Span(eofAt, eofAt), atLineStart: false))
         tokens.append(Token(kind: .eof, span: Span(eofAt, eofAt), atLineStart: true))
         return Result(tokens: tokens, diagnostics: diagnostics, endsIncomplete: incomplete,
-                      openBrackets: brackets.map { $0.0 })
+                      openBrackets: brackets.map { $0.0 }, comments: comments)
     }
 
     // MARK: - helpers
@@ -130,7 +133,9 @@ public struct Lexer {
             } else if c == "/" && peek(1) == "/" {
                 let isDoc = peek(2) == "/" && peek(3) != "/"
                 let start = i + (isDoc ? 3 : 2)
+                let commentStart = i
                 while i < s.count && s[i] != "\n" { i += 1 }
+                comments.append(Span(base + commentStart, base + i))
                 if isDoc {
                     var text = String.UnicodeScalarView()
                     text.append(contentsOf: s[start..<i])
@@ -145,9 +150,11 @@ public struct Lexer {
                 if i >= s.count {
                     incomplete = true
                     error("P002", "unterminated block comment", start, start + 2, help: "close it with */")
+                    comments.append(Span(base + start, base + i))
                     return
                 }
                 i += 2
+                comments.append(Span(base + start, base + i))
             } else {
                 return
             }
