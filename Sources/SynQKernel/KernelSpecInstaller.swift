@@ -36,9 +36,7 @@ public enum KernelSpecInstaller {
     }
 
     static func write(_ path: String, _ bytes: [UInt8]) throws {
-        guard let f = fopen(path, "wb") else { throw ConfigurationErrorText("cannot write \(path): \(String(cString: strerror(errno)))") }
-        defer { fclose(f) }
-        guard fwrite(bytes, 1, bytes.count, f) == bytes.count else { throw ConfigurationErrorText("writing \(path) failed") }
+        guard Files.write(path, bytes) else { throw ConfigurationErrorText("cannot write \(path): \(String(cString: strerror(errno)))") }
     }
 
     public static var kernelJSON: JSON {
@@ -51,8 +49,27 @@ public enum KernelSpecInstaller {
         ])
     }
 
-    /// Installs into `<prefix>/share/jupyter/kernels/synq`, or the user's Jupyter data directory.
-    public static func install(prefix: String?, user: Bool) throws -> String {
+    /// jupyter-lsp's spec for `synq lsp`, so JupyterLab-LSP serves SynQ notebooks and files.
+    public static var languageServerJSON: JSON {
+        .object(["LanguageServerManager": .object(["language_servers": .object(["synq": .object([
+            "version": 2,
+            "argv": .array([.string(executablePath()), "lsp"]),
+            "languages": .array(["synq"]),
+            "mime_types": .array(["text/x-synq"]),
+            "display_name": "SynQ language server (synq lsp)",
+        ])])])])
+    }
+
+    static func userConfigDirectory() -> String {
+        if let d = getenv("JUPYTER_CONFIG_DIR") { return String(cString: d) }
+        return (getenv("HOME").map { String(cString: $0) } ?? "/root") + "/.jupyter"
+    }
+
+    /// Installs the kernelspec into `<prefix>/share/jupyter/kernels/synq` (or the user's Jupyter
+    /// data directory) and the language-server registration into
+    /// `<prefix>/etc/jupyter/jupyter_server_config.d/synq-lsp.json` (or the user's config
+    /// directory). Returns both paths.
+    public static func install(prefix: String?, user: Bool) throws -> (kernelspec: String, languageServer: String) {
         let base = prefix.map { $0 + "/share/jupyter" } ?? userDataDirectory()
         let directory = base + "/kernels/synq"
         try makeDirectories(directory)
@@ -60,7 +77,11 @@ public enum KernelSpecInstaller {
         try write(directory + "/logo-32x32.png", Logo.png(size: 32))
         try write(directory + "/logo-64x64.png", Logo.png(size: 64))
         try write(directory + "/logo-svg.svg", Array(Logo.svg.utf8))
-        return directory
+        let configDirectory = (prefix.map { $0 + "/etc/jupyter" } ?? userConfigDirectory()) + "/jupyter_server_config.d"
+        try makeDirectories(configDirectory)
+        let configFile = configDirectory + "/synq-lsp.json"
+        try write(configFile, Array(languageServerJSON.pretty().utf8) + [10])
+        return (directory, configFile)
     }
 }
 

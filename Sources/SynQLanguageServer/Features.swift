@@ -19,11 +19,25 @@ extension LanguageServer {
                 "sortText": .string(format6(rank)),
                 "textEdit": .object(["range": replaced, "newText": .string(c.snippet ?? c.label)]),
             ]
-            if let doc = c.doc { item["documentation"] = .object(["kind": "markdown", "value": .string(doc)]) }
+            if let doc = c.doc {
+                item["documentation"] = .object(["kind": "markdown", "value": .string(doc)])
+            } else if c.kind == .gate || c.kind == .builtin {
+                item["data"] = .object(["uri": .string(document.uri), "kind": .string(c.kind.rawValue)])
+            }
             if c.snippet != nil { item["insertTextFormat"] = 2 }
             return .object(item)
         }
         return .object(["isIncomplete": false, "items": .array(items)])
+    }
+
+    /// Adds the documentation of a library name or gate that `completion` left out.
+    func resolveCompletion(_ item: JSON) -> JSON {
+        guard case .object(var fields) = item, let label = fields["label"]?.string,
+              let uri = item["data"]?["uri"]?.string, let document = documents[uri],
+              let kind = item["data"]?["kind"]?.string.flatMap(CompletionCandidate.Kind.init(rawValue:)),
+              let doc = analysis(document).libraryDocumentation(label, kind: kind) else { return item }
+        fields["documentation"] = .object(["kind": "markdown", "value": .string(doc)])
+        return .object(fields)
     }
 
     /// Ranks as fixed-width text, so clients keep the server's order.

@@ -83,6 +83,7 @@ public final class LanguageServer {
             shutdownRequested = true
             return .null
         case "textDocument/completion": return try completion(params)
+        case "completionItem/resolve": return resolveCompletion(params)
         case "textDocument/hover": return try hover(params)
         case "textDocument/signatureHelp": return try signatureHelp(params)
         case "textDocument/definition": return try definition(params)
@@ -132,7 +133,7 @@ public final class LanguageServer {
             "capabilities": .object([
                 "positionEncoding": .string(encoding.rawValue),
                 "textDocumentSync": .object(["openClose": true, "change": 2]),
-                "completionProvider": .object(["triggerCharacters": .array([".", "@"]), "resolveProvider": false]),
+                "completionProvider": .object(["triggerCharacters": .array([".", "@"]), "resolveProvider": true]),
                 "hoverProvider": true,
                 "signatureHelpProvider": .object(["triggerCharacters": .array(["(", ","]), "retriggerCharacters": .array([","])]),
                 "definitionProvider": true,

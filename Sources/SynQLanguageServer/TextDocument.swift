@@ -23,11 +23,7 @@ final class TextDocument {
         indexLines()
     }
 
-    var text: String {
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: scalars)
-        return String(s)
-    }
+    var text: String { String(scalars: scalars[...]) }
 
     private func indexLines() {
         lineStarts = [0]

@@ -152,8 +152,9 @@ enum Commands {
             i += 1
         }
         do {
-            let path = try KernelSpecInstaller.install(prefix: prefix, user: user || prefix == nil)
-            print("Installed the SynQ kernelspec in \(path)")
+            let paths = try KernelSpecInstaller.install(prefix: prefix, user: user || prefix == nil)
+            print("Installed the SynQ kernelspec in \(paths.kernelspec)")
+            print("Registered synq lsp with jupyter-lsp in \(paths.languageServer)")
             return 0
         } catch {
             fputs("synq: install failed: \(error)\n", stderr)

@@ -105,6 +105,8 @@ final class AnalysisTests: XCTestCase {
         XCTAssertTrue(names.contains("print") && names.contains("pi"), "\(names)")
         let gates = a.completions(at: offset(of: "p\n", in: code)).candidates.filter { $0.kind == .gate }
         XCTAssertEqual(gates.first { $0.label == "crx" }?.detail, "gate: 2 qubits, 1 parameter")
+        XCTAssertEqual(a.libraryDocumentation("crx", kind: .gate), "Controlled by the first operand: Rotation about X by θ.")
+        XCTAssertEqual(a.libraryDocumentation("len", kind: .builtin)?.hasPrefix("len("), true)
         XCTAssertNotNil(a.completions(at: 0).candidates.first { $0.label == "kernel" && $0.snippet?.contains("${1:name}") == true })
 
         let member = code + "point.\n"

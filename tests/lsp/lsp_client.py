@@ -97,15 +97,19 @@ class LSPClient:
 
     def diagnostics(self, uri, version, timeout=20):
         """The diagnostics published for this version of the document."""
+        def wanted(message):
+            params = message.get("params") or {}
+            return message.get("method") == "textDocument/publishDiagnostics" and params.get("uri") == uri \
+                and params.get("version") == version
         for note in self.notifications:
-            params = note["params"]
-            if note["method"] == "textDocument/publishDiagnostics" and params["uri"] == uri and params.get("version") == version:
-                return params["diagnostics"]
+            if wanted(note):
+                self.notifications.remove(note)
+                return note["params"]["diagnostics"]
         while True:
             message = self.receive(timeout)
-            params = message.get("params", {})
-            if message.get("method") == "textDocument/publishDiagnostics" and params["uri"] == uri and params.get("version") == version:
-                return params["diagnostics"]
+            if wanted(message):
+                self.notifications.remove(message)
+                return message["params"]["diagnostics"]
 
     def at(self, method, uri, line, character, **extra):
         params = {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}

@@ -44,7 +44,7 @@ public final class DocumentAnalysis {
     /// Notebook magics (`%seed 7`, `%%qasm`) belong to the kernel, not the language: their lines
     /// are blanked so that a notebook's cells, joined into one document, still parse.
     static func blankingMagics(_ text: String) -> String {
-        guard text.contains("%") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             line.drop { $0 == " " || $0 == "\t" }.hasPrefix("%") ? String(repeating: " ", count: line.unicodeScalars.count) : String(line)
         }.joined(separator: "\n")

@@ -45,11 +45,9 @@ extension DocumentAnalysis {
         let start = source.lineStarts[line - 1]
         let lineEnd = line < source.lineStarts.count ? source.lineStarts[line] - 1 : source.scalars.count
         for end in [lineEnd, source.scalars.count] {
-            var scalars = String.UnicodeScalarView()
-            scalars.append(contentsOf: source.scalars[..<start])
-            scalars.append(contentsOf: source.scalars[start..<end].map { $0 == "\n" ? $0 : " " })
-            scalars.append(contentsOf: source.scalars[end...])
-            let repaired = DocumentAnalysis(text: String(scalars), name: source.name, session: session)
+            var scalars = source.scalars
+            for k in start..<end where scalars[k] != "\n" { scalars[k] = " " }
+            let repaired = DocumentAnalysis(text: String(scalars: scalars[...]), name: source.name, session: session)
             if repaired.program != nil { return repaired }
         }
         return self
@@ -93,16 +91,27 @@ extension DocumentAnalysis {
         for (label, body, doc) in Self.snippets { add(CompletionCandidate(label: label, kind: .snippet, detail: doc, snippet: body)) }
         for k in Documentation.keywords.sorted() { add(CompletionCandidate(label: k, kind: .keyword, detail: "keyword")) }
         for (name, spec) in GateSpec.table.sorted(by: { $0.key < $1.key }) {
-            add(CompletionCandidate(label: name, kind: .gate, detail: Self.gateDetail(spec), doc: Documentation.gateDoc(spec)))
+            add(CompletionCandidate(label: name, kind: .gate, detail: Self.gateDetail(spec)))
         }
-        for (name, value) in session.builtins.sorted(by: { $0.key < $1.key }) {
-            let doc = Documentation.help(for: value, session: session)
-            add(CompletionCandidate(label: name, kind: .builtin, detail: doc.split(separator: "\n").first.map(String.init) ?? name, doc: doc))
+        for (name, value) in session.builtins.sorted(by: { $0.key < $1.key }) where name.hasPrefix(text) {
+            let detail: String
+            if case .builtin(let b) = value { detail = b.signature } else { detail = "\(name) = \(Format.repr(value))" }
+            add(CompletionCandidate(label: name, kind: .builtin, detail: detail))
         }
         for name in session.modules.keys.sorted() {
             add(CompletionCandidate(label: name, kind: .module, detail: "module \(name)", doc: session.modules[name]?.doc))
         }
         return (out, start)
+    }
+
+    /// The doc of a gate or library name, which completion leaves out of its list (clients
+    /// ask for it when an item is selected).
+    public func libraryDocumentation(_ name: String, kind: CompletionCandidate.Kind) -> String? {
+        switch kind {
+        case .gate: return GateSpec.table[name].map(Documentation.gateDoc)
+        case .builtin: return session.builtins[name].map { Documentation.help(for: $0, session: session) }
+        default: return nil
+        }
     }
 
     static func gateDetail(_ spec: GateSpec) -> String {
@@ -254,6 +263,7 @@ extension DocumentAnalysis {
 
     // MARK: - semantic tokens
 
+    static let punctuation: Set<String> = ["(", ")", "[", "]", "{", "}", ",", ";", ":", "."]
     static let quantumWords: Set<String> = ["qubit", "measure", "reset", "barrier", "release", "quantum", "call", "ctrl", "negctrl", "inv", "pow"]
 
     /// Every token and comment with its colour class, in text order.
@@ -269,7 +279,7 @@ extension DocumentAnalysis {
             case .int, .float, .imaginary: out.append(SemanticToken(span: token.span, kind: .number))
             case .string: out.append(SemanticToken(span: token.span, kind: .string))
             case .attribute: out.append(SemanticToken(span: token.span, kind: .decorator))
-            case .symbol(let s) where !"()[]{},;:.".contains(s): out.append(SemanticToken(span: token.span, kind: .operator))
+            case .symbol(let s) where !Self.punctuation.contains(s): out.append(SemanticToken(span: token.span, kind: .operator))
             case .identifier(let name):
                 if let o = occurrences[token.span.start] {
                     let s = index.symbols[o.symbol]

@@ -42,6 +42,7 @@ public final class SymbolIndex {
     private var scopes: [[String: Int]] = [[:]]
     private var blockEnds: [Int] = []
     private var membersByName: [String: [Int]] = [:]
+    private var membersByContainer: [Int: [Int]] = [:]
     private var typesByName: [String: Int] = [:]
 
     public init(program: [Stmt], source: Source, tokens: [Token]) {
@@ -81,7 +82,7 @@ public final class SymbolIndex {
     }
 
     /// The members (fields, methods, cases) declared inside a struct or enum.
-    public func members(of symbol: Int) -> [Int] { symbols.indices.filter { symbols[$0].container == symbol } }
+    public func members(of symbol: Int) -> [Int] { membersByContainer[symbol] ?? [] }
 
     public func type(named name: String) -> Int? { typesByName[name] }
 
@@ -119,7 +120,10 @@ public final class SymbolIndex {
                                       registerSize: registerSize))
         let id = symbols.count - 1
         if inScope { scopes[scopes.count - 1][name] = id }
-        if container != nil { membersByName[name, default: []].append(id) }
+        if let container {
+            membersByName[name, default: []].append(id)
+            membersByContainer[container, default: []].append(id)
+        }
         if (kind == .structType || kind == .enumType) && typesByName[name] == nil { typesByName[name] = id }
         occurrences.append(Occurrence(span: nameSpan, symbol: id, isDeclaration: true))
         return id

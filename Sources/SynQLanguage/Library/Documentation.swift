@@ -44,9 +44,7 @@ public enum Documentation {
             let c = scalars[start - 1]
             if c.properties.isAlphabetic || c.properties.numericType != nil || c == "_" || c == "." { start -= 1 } else { break }
         }
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: scalars[start..<min(cursor, scalars.count)])
-        return (String(s), start)
+        return (String(scalars: scalars[start..<min(cursor, scalars.count)]), start)
     }
 }
 
@@ -78,9 +76,7 @@ extension Session {
 
     /// Names bound earlier in the cell itself (let, var, fn, for, parameters), for completion.
     func localNames(in scalars: [Unicode.Scalar], before end: Int) -> Set<String> {
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: scalars[0..<end])
-        let lexed = Lexer.tokenize(Source(name: "completion", text: String(s)))
+        let lexed = Lexer.tokenize(Source(name: "completion", text: String(scalars: scalars[0..<end])))
         var out = Set<String>()
         var previous: TokenKind? = nil
         for t in lexed.tokens {

@@ -39,15 +39,28 @@ public final class Source: @unchecked Sendable {
         let start = lineStarts[line - 1]
         var end = start
         while end < scalars.count && scalars[end] != "\n" { end += 1 }
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: scalars[start..<end])
-        return String(s)
+        return String(scalars: scalars[start..<end])
     }
 
     public func slice(_ span: Span) -> String {
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: scalars[max(0, span.start)..<min(scalars.count, span.end)])
-        return String(s)
+        String(scalars: scalars[max(0, span.start)..<min(scalars.count, max(span.start, span.end))])
+    }
+}
+
+extension String {
+    /// A string of these scalars. ASCII text (most identifiers and symbols) takes a fast path:
+    /// appending scalars one by one to a String is several times slower.
+    public init(scalars: ArraySlice<Unicode.Scalar>) {
+        if scalars.allSatisfy({ $0.isASCII }) {
+            self = String(unsafeUninitializedCapacity: scalars.count) { buffer in
+                for (k, c) in scalars.enumerated() { buffer[k] = UInt8(truncatingIfNeeded: c.value) }
+                return scalars.count
+            }
+        } else {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars)
+            self = String(view)
+        }
     }
 }
 

@@ -55,9 +55,9 @@ public struct Lexer {
                 continue
             }
             let start = i
-            if c.properties.isAlphabetic || c == "_" {
+            if isIdentStart(c) {
                 lexWord()
-            } else if c.properties.numericType != nil && c.isASCII {
+            } else if isDigit(c) {
                 lexNumber()
             } else if c == "." && peek(1).map(isDigit) == true && !previousIsValue() {
                 lexNumber()
@@ -85,7 +85,13 @@ public struct Lexer {
     private func peek(_ k: Int) -> Unicode.Scalar? { i + k < s.count ? s[i + k] : nil }
     private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
     private func isIdentPart(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || c.properties.isAlphabetic || (c.properties.numericType != nil)
+        if c.isASCII { return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_" }
+        return c.properties.isAlphabetic || c.properties.numericType != nil
+    }
+
+    private func isIdentStart(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII { return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
+        return c.properties.isAlphabetic
     }
 
     private func previousIsValue() -> Bool {
@@ -137,9 +143,7 @@ public struct Lexer {
                 while i < s.count && s[i] != "\n" { i += 1 }
                 comments.append(Span(base + commentStart, base + i))
                 if isDoc {
-                    var text = String.UnicodeScalarView()
-                    text.append(contentsOf: s[start..<i])
-                    pendingDoc.append(String(text).trimmingLeadingSpace())
+                    pendingDoc.append(String(scalars: s[start..<i]).trimmingLeadingSpace())
                 } else if atLineStart {
                     pendingDoc = []
                 }
@@ -164,9 +168,7 @@ public struct Lexer {
     private mutating func lexWord() {
         let start = i
         while i < s.count && isIdentPart(s[i]) { i += 1 }
-        var text = String.UnicodeScalarView()
-        text.append(contentsOf: s[start..<i])
-        let word = String(text)
+        let word = String(scalars: s[start..<i])
         if let k = Keyword(rawValue: word) { add(.keyword(k), start) } else { add(.identifier(word), start) }
     }
 
@@ -329,11 +331,12 @@ public struct Lexer {
         let start = i
         func text(_ n: Int) -> String? {
             guard i + n <= s.count else { return nil }
-            var v = String.UnicodeScalarView(); v.append(contentsOf: s[i..<i + n]); return String(v)
+            return String(scalars: s[i..<i + n])
         }
         var sym: String
-        if let t = text(3), Lexer.symbols3.contains(t) { sym = t }
-        else if let t = text(2), Lexer.symbols2.contains(t) { sym = t }
+        let pairs = i + 1 < s.count && Lexer.symbols1.contains(s[i + 1])
+        if pairs, s[i] == ".", let t = text(3), Lexer.symbols3.contains(t) { sym = t }
+        else if pairs, let t = text(2), Lexer.symbols2.contains(t) { sym = t }
         else if Lexer.symbols1.contains(s[i]) { sym = String(s[i]) }
         else {
             i += 1
