@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "SynQKernel", dependencies: ["JupyterProtocol", "SynQLanguage", "SynQDisplay", "QuantumKit", "Support"]),
         .executableTarget(name: "synq", dependencies: ["SynQKernel", "SynQLanguage", "SynQLanguageServer", "QuantumKit", "Support"]),
         .testTarget(name: "QuantumKitTests", dependencies: ["QuantumKit"]),
-        .testTarget(name: "SynQLanguageTests", dependencies: ["SynQLanguage", "Support"], exclude: ["Golden"]),
+        .testTarget(name: "SynQLanguageTests", dependencies: ["SynQLanguage", "Support"], exclude: ["Golden", "fuzz-corpus.json"]),
         .testTarget(name: "SynQLanguageServerTests", dependencies: ["SynQLanguageServer", "Support"]),
         .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "Support"]),
     ],

@@ -6,22 +6,16 @@ import Support
 /// Thousands of generated and mutated programs: random token soup, truncated and mutated
 /// valid programs, deep nesting. Each runs under a time limit; none may crash or hang.
 final class RobustnessTests: XCTestCase {
-    static let seeds = [
-        "let x = [1, 2, 3]\nfor i in x { print(i * 2) }",
-        "fn f(n) { if n < 2 { n } else { f(n - 1) + f(n - 2) } }\nf(10)",
-        "match (1, 2) { (a, b) if a < b => a, _ => 0 }",
-        "struct P { x: Int\n fn d(self) -> self.x * 2 }\nP(x: 3).d()",
-        "enum S { A(v: Int), B }\nlet s = S.A(1)\nmatch s { A(v) => v, B => 0 }",
-        "qubit q[2]\nh q[0]\ncx q[0], q[1]\nlet m = measure q\nprint(m)",
-        "kernel k(t: Float) { qubit r[1]; rx(t) r[0]; measure r }\nrun(k(0.5), shots: 10, seed: 1)",
-        "var s = \"\"\nfor c in \"abc\" { s += c.upper() }\ns",
-        "try { throw error(\"x\") } catch e { e.message }",
-        "let m = {\"a\": 1}\nm[\"b\"] = 2\n[k for (k, v) in m if v > 0]",
-    ]
-    static let vocabulary = ["let", "var", "fn", "if", "else", "while", "for", "in", "match", "return", "qubit", "measure",
-                             "h", "cx", "x", "q", "[", "]", "(", ")", "{", "}", ",", ":", ";", "\n", "=", "==", "+", "-", "*",
-                             "/", "**", "..", "|", "=>", "1", "0", "2.5", "\"s\"", "true", "nil", "print", "len", "@", "ctrl",
-                             ".", "struct", "enum", "kernel", "try", "catch", "throw", "#[", "//", "\"\\(", "1i", "%", "<", ">"]
+    /// Seed programs, a token vocabulary and characters to insert: shared with the language
+    /// server's robustness test (tests/lsp/test_robustness.py), which feeds it the same programs.
+    static let corpus: JSON = {
+        let file = #filePath
+        let path = String(file[..<file.lastIndex(of: "/")!]) + "/fuzz-corpus.json"
+        return try! JSON.parse(Files.read(path)!)
+    }()
+    static let seeds = corpus["seeds"]!.array!.map { $0.string! }
+    static let vocabulary = corpus["vocabulary"]!.array!.map { $0.string! }
+    static let insertions = Array(corpus["insertions"]!.string!.unicodeScalars)
 
     /// Runs a program with a watchdog that interrupts it after `limit` seconds.
     func runBounded(_ program: String, limit: Double = 2) -> Bool {
@@ -64,7 +58,7 @@ final class RobustnessTests: XCTestCase {
                     let at = generator.int(s.count)
                     switch generator.int(3) {
                     case 0: s.remove(at: at)
-                    case 1: s.insert(generator.pick(Array("{}[]()\"\\;,.=+*&|@#%$`~1aZ\n".unicodeScalars)), at: at)
+                    case 1: s.insert(generator.pick(RobustnessTests.insertions), at: at)
                     default: s.swapAt(at, generator.int(s.count))
                     }
                 }

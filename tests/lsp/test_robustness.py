@@ -1,28 +1,15 @@
 """The language server stays up and answers whatever it is fed: the language suite's 2 000
-generated and mutated programs (the same generator, seeds and vocabulary as
-Tests/SynQLanguageTests/RobustnessTests.swift) sent as edits, and every golden program typed in
+generated and mutated programs (the generator of Tests/SynQLanguageTests/RobustnessTests.swift
+over the corpus it reads, fuzz-corpus.json) sent as edits, and every golden program typed in
 chunks with completion, hover and signature help asked as it grows."""
 import glob
+import json
 import os
 
 from lsp_client import ROOT, LSPClient
 
-SEEDS = [
-    "let x = [1, 2, 3]\nfor i in x { print(i * 2) }",
-    "fn f(n) { if n < 2 { n } else { f(n - 1) + f(n - 2) } }\nf(10)",
-    "match (1, 2) { (a, b) if a < b => a, _ => 0 }",
-    "struct P { x: Int\n fn d(self) -> self.x * 2 }\nP(x: 3).d()",
-    "enum S { A(v: Int), B }\nlet s = S.A(1)\nmatch s { A(v) => v, B => 0 }",
-    "qubit q[2]\nh q[0]\ncx q[0], q[1]\nlet m = measure q\nprint(m)",
-    "kernel k(t: Float) { qubit r[1]; rx(t) r[0]; measure r }\nrun(k(0.5), shots: 10, seed: 1)",
-    "var s = \"\"\nfor c in \"abc\" { s += c.upper() }\ns",
-    "try { throw error(\"x\") } catch e { e.message }",
-    "let m = {\"a\": 1}\nm[\"b\"] = 2\n[k for (k, v) in m if v > 0]",
-]
-VOCABULARY = ["let", "var", "fn", "if", "else", "while", "for", "in", "match", "return", "qubit", "measure",
-              "h", "cx", "x", "q", "[", "]", "(", ")", "{", "}", ",", ":", ";", "\n", "=", "==", "+", "-", "*",
-              "/", "**", "..", "|", "=>", "1", "0", "2.5", "\"s\"", "true", "nil", "print", "len", "@", "ctrl",
-              ".", "struct", "enum", "kernel", "try", "catch", "throw", "#[", "//", "\"\\(", "1i", "%", "<", ">"]
+CORPUS = json.load(open(os.path.join(ROOT, "Tests/SynQLanguageTests/fuzz-corpus.json"), encoding="utf-8"))
+SEEDS, VOCABULARY, INSERTIONS = CORPUS["seeds"], CORPUS["vocabulary"], list(CORPUS["insertions"])
 MASK64 = (1 << 64) - 1
 
 
@@ -60,7 +47,7 @@ def fuzzed_programs():
                 if op == 0:
                     s.pop(at)
                 elif op == 1:
-                    s.insert(at, g.pick(list("{}[]()\"\\;,.=+*&|@#%$`~1aZ\n")))
+                    s.insert(at, g.pick(INSERTIONS))
                 else:
                     j = g.int(len(s))
                     s[at], s[j] = s[j], s[at]
