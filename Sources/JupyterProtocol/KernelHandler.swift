@@ -14,6 +14,18 @@ public protocol KernelHandler: AnyObject {
     func isComplete(code: String) -> JSONObject
     /// Called from the control thread or a signal handler: must only set flags.
     func interrupt()
+    /// Answers a debug_request (a Debug Adapter Protocol request) on the control thread, so it
+    /// is answered while a cell runs or is stopped. `events` publishes debug_event messages
+    /// (from any thread, at any later time).
+    func debug(_ request: JSONObject, events: @escaping @Sendable (JSONObject) -> Void) -> JSONObject
+}
+
+extension KernelHandler {
+    /// Kernels without a debugger refuse every debug request.
+    public func debug(_ request: JSONObject, events: @escaping @Sendable (JSONObject) -> Void) -> JSONObject {
+        ["type": "response", "request_seq": request["seq"] ?? 0, "success": false, "command": request["command"] ?? "",
+         "message": "this kernel has no debugger"]
+    }
 }
 
 public struct ExecuteRequest: Sendable {

@@ -236,6 +236,14 @@ public final class KernelServer {
                 reply(control, "interrupt_reply", ["status": .string("ok")], to: request)
             case "shutdown_request":
                 shutdown(request, on: control)
+            case "debug_request":
+                // JupyterLab waits for the reply and for idle on IOPub before it sends the next one
+                publish("status", ["execution_state": "busy"], parent: request)
+                let response = handler.debug(request.content) { [weak self] event in
+                    self?.publish("debug_event", event, parent: request)
+                }
+                reply(control, "debug_reply", response, to: request)
+                publish("status", ["execution_state": "idle"], parent: request)
             default:
                 log("unsupported control message type \(request.type)")
             }

@@ -8,6 +8,8 @@ public enum KernelInfo {
         [
             "implementation": .string("synq"),
             "implementation_version": .string(version),
+            "debugger": true,
+            "supported_features": .array(["debugger"]),
             "banner": .string("SynQ \(version): a hybrid quantum-classical language. help() for help, %lsmagic for magics."),
             "language_info": .object([
                 "name": .string("synq"),

@@ -45,7 +45,7 @@ public enum KernelSpecInstaller {
             "display_name": .string("SynQ"),
             "language": .string("synq"),
             "interrupt_mode": .string("message"),
-            "metadata": .object(["debugger": .bool(false)]),
+            "metadata": .object(["debugger": .bool(true)]),
         ])
     }
 

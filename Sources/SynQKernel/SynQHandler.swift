@@ -9,6 +9,7 @@ public final class SynQHandler: KernelHandler {
     let session: Session
     let output = CellOutput()
     lazy var magics = Magics(handler: self)
+    lazy var debugAdapter = DebugAdapter(session: session)
 
     public init() {
         session = Session(output: output)
@@ -26,10 +27,16 @@ public final class SynQHandler: KernelHandler {
 
     public func interrupt() { session.interrupt.cancel() }
 
+    public func debug(_ request: JSONObject, events: @escaping @Sendable (JSONObject) -> Void) -> JSONObject {
+        debugAdapter.handle(request, events: events)
+    }
+
     public func execute(_ request: ExecuteRequest, context: ExecutionContext) -> ExecuteOutcome {
         output.context = context
         output.pager = []
         defer { output.context = nil }
+        session.debugger?.cellPath = debugAdapter.debugger.map { _ in debugAdapter.path(for: request.code) }
+        output.debugAdapter = debugAdapter.debugger.map { _ in debugAdapter }
         do {
             let value = try magics.run(request.code, cellName: "cell[\(context.executionCount)]")
             let payload: [JSON] = output.pager.isEmpty ? [] : [.object([
@@ -86,9 +93,12 @@ public final class SynQHandler: KernelHandler {
 final class CellOutput: OutputSink {
     var context: ExecutionContext?
     var pager: [String] = []
+    /// Set while a debugger is attached: output also goes to its console.
+    var debugAdapter: DebugAdapter?
 
     func write(_ text: String, toStandardError: Bool) {
         context?.stream(toStandardError ? "stderr" : "stdout", text)
+        debugAdapter?.output(text, category: toStandardError ? "stderr" : "stdout")
     }
 
     func display(_ value: Value, id: String?, update: Bool) {

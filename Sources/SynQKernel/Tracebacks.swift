@@ -18,6 +18,12 @@ enum Tracebacks {
         }
     }
 
+    /// "ename: evalue", for a one-line answer (the debugger's evaluate).
+    static func message(for error: Error) -> String {
+        guard case .error(let ename, let evalue, _) = outcome(for: error) else { return "\(error)" }
+        return "\(ename): \(evalue)"
+    }
+
     static func family(_ code: String) -> String {
         switch code.first {
         case "P": return "SyntaxError"

@@ -387,7 +387,7 @@ extension Compiler {
         let defaults = try decl.params.map { p in try p.defaultValue.map { try compileExpr($0) } }
         let buildsCircuit = isKernel && decl.body.contains { if case .qubitDecl = $0.kind { return true }; return false }
         let block = try compileTailBlock(decl.body)
-        let body: Eval
+        var body: Eval
         if let type = decl.returnType {
             let check = try typeChecked({ f in f.returnValue }, type, what: "\(decl.name)'s return value", span: decl.span, generics: decl.generics)
             body = { f in
@@ -396,6 +396,14 @@ extension Compiler {
             }
         } else {
             body = { f in try block(f) == .returned ? f.returnValue : .none }
+        }
+        if let debugger {
+            let (inner, name, path) = (body, decl.name, debugPath)
+            body = { f in
+                debugger.enter(name, path: path)
+                defer { debugger.leave() }
+                return try inner(f)
+            }
         }
         return FunctionProto(decl: decl, isKernel: isKernel, buildsCircuit: buildsCircuit, source: source,
                              defaults: defaults, slotCount: scope.slotCount, body: body)

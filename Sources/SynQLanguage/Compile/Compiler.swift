@@ -13,12 +13,18 @@ final class Compiler {
     var pendingGlobals: [String: GlobalInfo] = [:]
     var pendingEnumCases: [String: [EnumCase]] = [:]
     var pendingTypes: [String: TypeRef] = [:]
+    /// Set when a debugger is attached: statements and calls are compiled with its hooks.
+    var debugger: Debugger?
+    /// The path breakpoints name this source by.
+    let debugPath: String
 
     init(session: Session, source: Source, dryRun: Bool = false) {
         self.session = session
         self.source = source
         self.dryRun = dryRun
         self.scope = FunctionScope(parent: nil, isCell: true, isFunction: false)
+        debugger = dryRun ? nil : session.activeDebugger
+        debugPath = debugger?.cellPath ?? source.name
     }
 
     func error(_ code: String, _ message: String, _ span: Span, help: String? = nil) -> Diagnostic {
@@ -52,11 +58,7 @@ final class Compiler {
         var steps: [Statement] = []
         for (i, stmt) in stmts.enumerated() {
             let isLast = i == stmts.count - 1
-            if isLast, !stmt.endsWithSemicolon, producesValue(stmt) {
-                steps.append(Statement(run: try compileTail(stmt)))
-            } else {
-                steps.append(Statement(run: try compileStmt(stmt)))
-            }
+            steps.append(try step(stmt, tail: isLast && !stmt.endsWithSemicolon && producesValue(stmt)))
         }
         if dryRun { return { nil } }
         for (name, info) in pendingGlobals { session.globalTable[name] = info }
@@ -65,8 +67,11 @@ final class Compiler {
         }
         let slotCount = scope.slotCount
         let quantum = session.quantum
+        let (debugger, path) = (self.debugger, debugPath)
         return {
             let frame = Frame.make(size: slotCount, parent: nil)
+            debugger?.enter("<cell>", path: path)
+            defer { debugger?.leave() }
             for step in steps {
                 quantum.beginStatement()
                 do {
@@ -237,21 +242,43 @@ final class Compiler {
         if newScope { scope.blocks.append([:]) }
         defer { if newScope { scope.blocks.removeLast() } }
         predeclareFunctions(stmts)
-        var steps: [Statement] = []
-        for stmt in stmts { steps.append(Statement(run: try compileStmt(stmt))) }
-        return Compiler.sequence(steps)
+        return Compiler.sequence(try stmts.map { try step($0) })
     }
 
     /// A block whose last expression statement is its value (stored as the frame's return value).
     func compileTailBlock(_ stmts: [Stmt]) throws -> Exec {
         try withBlock {
             predeclareFunctions(stmts)
-            var steps: [Statement] = []
-            for (i, s) in stmts.enumerated() {
-                steps.append(Statement(run: i == stmts.count - 1 ? try compileTail(s) : try compileStmt(s)))
-            }
-            return Compiler.sequence(steps)
+            return Compiler.sequence(try stmts.enumerated().map { i, s in try step(s, tail: i == stmts.count - 1) })
         }
+    }
+
+    /// A compiled statement; with a debugger attached, one that first lets the debugger stop
+    /// (the locals visible there are recorded before the statement declares its own).
+    func step(_ stmt: Stmt, tail: Bool = false) throws -> Statement {
+        guard let debugger else { return Statement(run: tail ? try compileTail(stmt) : try compileStmt(stmt)) }
+        let (line, column) = source.location(of: stmt.span.start)
+        let site = DebugSite(path: debugPath, line: line, column: column, locals: visibleLocals())
+        let run = tail ? try compileTail(stmt) : try compileStmt(stmt)
+        return Statement(run: { f in
+            try debugger.willRun(site, f)
+            do { return try run(f) } catch { throw debugger.raised(error) }
+        })
+    }
+
+    /// Names in frame slots visible here, innermost block first, with their frame depth.
+    func visibleLocals() -> [(name: String, depth: Int, slot: Int)] {
+        var out: [(name: String, depth: Int, slot: Int)] = []
+        var depth = 0
+        var level: FunctionScope? = scope
+        while let f = level {
+            for block in f.blocks.reversed() {
+                for (name, local) in block.sorted(by: { $0.key < $1.key }) { out.append((name, depth, local.slot)) }
+            }
+            depth += 1
+            level = f.parent
+        }
+        return out
     }
 
     /// Optional statements as a closure that does nothing when absent (an optional closure

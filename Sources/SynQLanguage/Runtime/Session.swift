@@ -77,6 +77,8 @@ public final class Session {
     static let experimentalFeatures: Set<String> = ["quantum", "kernels", "measurement", "feedback", "classical_control",
                                                     "mid_circuit_measurement", "qubit_reuse", "async", "pattern_matching"]
 
+    /// Set once a front end starts debugging (`startDebugging`).
+    public internal(set) var debugger: Debugger?
     public var random = SeededRandom.fromEntropy()
     public internal(set) var seed: UInt64?
     public lazy var quantum = QuantumSession(session: self)
