@@ -122,7 +122,7 @@ final class DebugAdapter: @unchecked Sendable {
             }
             return ["content": .string(text)]
         case "setBreakpoints":
-            let debugger = try attached()
+            let debugger = session.debuggerForSetup()
             guard let path = arguments["source"]?["path"]?.string else { throw Failure(message: "setBreakpoints needs source.path") }
             let breakpoints = (arguments["breakpoints"]?.array ?? []).compactMap { b -> Debugger.Breakpoint? in
                 guard let line = b["line"]?.int else { return nil }
@@ -131,7 +131,7 @@ final class DebugAdapter: @unchecked Sendable {
             debugger.setBreakpoints(path: path, breakpoints)
             return ["breakpoints": .array(breakpoints.map { .object(["verified": true, "line": .int($0.line), "source": .object(["path": .string(path)])]) })]
         case "setExceptionBreakpoints":
-            try attached().stopOnErrors(!(arguments["filters"]?.array ?? []).isEmpty)
+            session.debuggerForSetup().stopOnErrors(!(arguments["filters"]?.array ?? []).isEmpty)
             return [:]
         case "threads":
             return ["threads": .array([.object(["id": .int(DebugAdapter.threadID), "name": "SynQ"])])]
@@ -209,7 +209,7 @@ final class DebugAdapter: @unchecked Sendable {
             "hashSeed": .int(Int(DebugAdapter.hashSeed)),
             "tmpFilePrefix": .string(filePrefix),
             "tmpFileSuffix": .string(fileSuffix),
-            "breakpoints": .array((debugger?.breakpoints ?? []).map { entry in
+            "breakpoints": .array((session.debugger?.breakpoints ?? []).map { entry in
                 .object(["source": .string(entry.path), "breakpoints": .array(entry.breakpoints.map { b in
                     var item: JSONObject = ["line": .int(b.line)]
                     if let c = b.condition { item["condition"] = .string(c) }
@@ -230,8 +230,8 @@ final class DebugAdapter: @unchecked Sendable {
     }
 
     static func json(_ v: DebugVariable) -> JSON {
-        var item: JSONObject = ["name": .string(v.name), "value": .string(v.value), "type": .string(v.type),
-                                "variablesReference": .int(v.reference)]
+        var item: JSONObject = ["name": .string(v.name), "value": .string(v.value), "variablesReference": .int(v.reference)]
+        if !v.type.isEmpty { item["type"] = .string(v.type) }
         if let e = v.evaluateName { item["evaluateName"] = .string(e) }
         return .object(item)
     }

@@ -28,6 +28,18 @@ CELLS = [
     "let kept = 41\nkept / 0",
 ]
 
+DEBUG_CELL = """fn total(xs) {
+    var s = 0
+    for x in xs {
+        s += x
+    }
+    return s
+}
+qubit r[2]
+h r[0]
+cx r[0], r[1]
+total([1, 2, 3])"""
+
 
 def free_port():
     with socket.socket() as s:
@@ -44,6 +56,9 @@ def lab():
           "nbformat": 4, "nbformat_minor": 5}
     with open(os.path.join(folder, "synq.ipynb"), "w") as f:
         json.dump(nb, f)
+    with open(os.path.join(folder, "debug.ipynb"), "w") as f:
+        json.dump(dict(nb, cells=[{"cell_type": "code", "id": "d0", "metadata": {}, "source": DEBUG_CELL, "outputs": [],
+                                    "execution_count": None}]), f)
     port = free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=os.path.join(folder, ".config"), JUPYTERLAB_WORKSPACES_DIR=os.path.join(folder, ".ws"))
     server = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "jupyter"), "lab", "--no-browser",
@@ -187,3 +202,75 @@ def test_synq_in_jupyterlab(lab):
     for name in ("lab-light.png", "lab-dark.png", "lab-tooltip.png", "lab-launcher.png"):
         shutil.copy(os.path.join(ARTIFACTS, name), os.path.join(DOC_IMAGES, name))
     print("screenshots:", sorted(os.listdir(ARTIFACTS)))
+
+
+def test_debugger_panel(lab):
+    """JupyterLab's debugger on a SynQ notebook: a breakpoint set by clicking the gutter, the
+    cell stopped in a loop, the variables panel (with the register's qubits), then continue."""
+    from playwright.sync_api import expect, sync_playwright
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(30_000)
+        expect.set_options(timeout=30_000)
+        try:
+            # the light theme again (the first test ends in the dark one) and a workspace of its own
+            settings = urllib.request.Request(
+                f"{lab}/lab/api/settings/@jupyterlab/apputils-extension:themes?token={TOKEN}", method="PUT",
+                data=json.dumps({"raw": json.dumps({"theme": "JupyterLab Light"})}).encode(),
+                headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(settings, timeout=10)
+            page.goto(f"{lab}/lab/workspaces/debugging/tree/debug.ipynb?token={TOKEN}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell")
+            expect(page.locator(".jp-StatusBar-TextItem", has_text="SynQ | Idle")).to_have_count(1, timeout=60_000)
+            news = page.locator(".jp-toast-button", has_text="No")
+            if news.count():
+                news.first.click()
+            panel = page.locator(".jp-NotebookPanel", has=page.locator(".jp-Cell", has_text="fn total"))
+            bug = panel.locator(".jp-DebuggerBugButton").first
+            expect(bug).to_be_enabled()
+            bug.click()
+            expect(panel.locator(".jp-DebuggerBugButton[aria-pressed='true']")).to_have_count(1)
+            time.sleep(2)   # JupyterLab sends a breakpoint only once its debug session has started
+
+            # a breakpoint on line 4 (s += x), by clicking the gutter beside it
+            cell = panel.locator(".jp-Cell").first
+            line = cell.locator(".cm-line").nth(3).bounding_box()
+            gutter = cell.locator(".cm-gutter.cm-breakpoint-gutter").bounding_box()
+            page.mouse.click(gutter["x"] + gutter["width"] / 2, line["y"] + line["height"] / 2)
+            expect(cell.locator(".cm-breakpoint-icon")).to_have_count(1)
+            expect(page.locator(".jp-DebuggerBreakpoint")).to_have_count(1)
+
+            cell.locator(".cm-content").click()
+            page.keyboard.press("Shift+Enter")
+            expect(page.locator(".jp-DebuggerCallstack")).to_contain_text("total", timeout=60_000)
+            sidebar = page.locator(".lm-TabBar-tab[data-id='jp-debugger-sidebar']")
+            if sidebar.get_attribute("aria-selected") != "true":
+                sidebar.click()
+            variables = page.locator(".jp-DebuggerVariables")
+            expect(variables).to_be_visible()
+            expect(variables).to_contain_text("xs")
+            page.locator(".jp-TableView-Button").first.click()
+            expect(variables.locator(".jp-DebuggerVariables-grid")).to_be_visible()   # values drawn on a canvas
+            page.screenshot(path=os.path.join(ARTIFACTS, "lab-debugger.png"))
+            # the register's qubits, with the probability of reading 1 from each
+            page.locator(".jp-TreeView-Button").first.click()
+            page.locator(".jp-DebuggerVariables-toolbar select").first.select_option(label="Quantum")
+            variables.get_by_text("r", exact=True).first.click()
+            expect(page.locator(".jp-DebuggerSidebar").get_by_text("P(1) = 0.5", exact=True)).to_have_count(2)
+            page.screenshot(path=os.path.join(ARTIFACTS, "lab-debugger-qubits.png"))
+            # take the breakpoint away and continue to the end
+            page.locator(".jp-DebuggerSidebar").get_by_title("Remove All Breakpoints").first.click()
+            page.locator(".jp-Dialog .jp-mod-accept").click()
+            expect(page.locator(".jp-DebuggerBreakpoint")).to_have_count(0)
+            page.locator("jp-button[data-command='debugger:continue'], button[data-command='debugger:continue']").first.click()
+            expect(cell.locator(".jp-OutputArea-output")).to_contain_text("6")
+            expect(page.locator(".jp-StatusBar-TextItem", has_text="SynQ | Idle")).to_have_count(1)
+        except Exception:
+            page.screenshot(path=os.path.join(ARTIFACTS, "lab-debugger-failure.png"))
+            raise
+        finally:
+            browser.close()
+    for name in ("lab-debugger.png", "lab-debugger-qubits.png"):
+        shutil.copy(os.path.join(ARTIFACTS, name), os.path.join(DOC_IMAGES, name))

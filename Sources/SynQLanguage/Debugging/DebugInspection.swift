@@ -12,6 +12,7 @@ enum VariableNode {
 public struct DebugVariable: Sendable {
     public let name: String
     public let value: String
+    /// Empty for a register's qubits, whose value says what they are.
     public let type: String
     /// Non-zero when the row expands (a List, Map, struct, register, scope).
     public let reference: Int
@@ -144,7 +145,8 @@ extension Debugger {
                     for (basis, p) in probabilities.enumerated() where basis >> qubit & 1 == 1 { one += p }
                 }
                 let text = probabilities == nil ? "in a circuit being built" : "P(1) = \(Format.float((one * 1e6).rounded() / 1e6))"
-                return DebugVariable(name: "\(register.name)[\(index)]", value: text, type: "Qubit", reference: 0,
+                // no type: JupyterLab's variable tree then shows the value itself
+                return DebugVariable(name: "\(register.name)[\(index)]", value: text, type: "", reference: 0,
                                      evaluateName: "\(name)[\(index)]")
             }
         default:

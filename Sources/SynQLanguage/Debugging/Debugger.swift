@@ -203,11 +203,18 @@ public final class Debugger: @unchecked Sendable {
 }
 
 extension Session {
-    /// Attaches a debugger (created on first use). Code compiled from now on can stop.
-    public func startDebugging() -> Debugger {
+    /// The session's debugger, created (not attached) on first use: breakpoints may be set
+    /// before a front end attaches.
+    public func debuggerForSetup() -> Debugger {
         if debugger == nil { debugger = Debugger(session: self) }
-        debugger!.attach()
         return debugger!
+    }
+
+    /// Attaches the debugger. Code compiled from now on can stop.
+    public func startDebugging() -> Debugger {
+        let debugger = debuggerForSetup()
+        debugger.attach()
+        return debugger
     }
 
     /// The debugger to compile hooks for: one that is attached.
