@@ -147,6 +147,7 @@ def test_kernel_info_advertises_the_debugger():
 
 
 def test_breakpoints_stack_variables_stepping_and_evaluate(debug):
+    assert debug.event("thread")["body"] == {"reason": "started", "threadId": 1}
     info = debug.body("debugInfo")
     assert info["hashMethod"] == "Murmur2" and info["isStarted"] is True
     path = debug.body("dumpCell", {"code": CODE})["sourcePath"]
@@ -210,6 +211,7 @@ def test_breakpoints_stack_variables_stepping_and_evaluate(debug):
     debug.event("continued")
     assert debug.reply(msg_id)["status"] == "ok"
     assert debug.drain_output(msg_id) == "total 6\n"
+    assert debug.event("output")["body"] == {"category": "stdout", "output": "total 6\n"}
     names = {v["name"]: v for v in debug.body("inspectVariables")["variables"]}
     assert names["t"]["value"] == "6" and names["t"]["type"] == "Int"
     assert "total" not in names, "functions are not variables"
@@ -284,3 +286,23 @@ def test_disconnect_lets_a_stopped_cell_finish_exactly_as_without_the_debugger(d
     assert debug.drain_output(msg_id) == "14\n"
     assert debug.event("terminated")["event"] == "terminated"
     assert debug.request("stackTrace", {"threadId": 1})["success"] is False
+
+
+def test_shutdown_while_stopped():
+    km, kc = start_new_kernel(kernel_name="synq")
+    try:
+        debug = DebugClient(kc)
+        debug.body("initialize")
+        debug.body("attach")
+        code = "let a = 1\nlet b = 2\n"
+        path = debug.body("dumpCell", {"code": code})["sourcePath"]
+        debug.body("setBreakpoints", {"source": {"path": path}, "breakpoints": [{"line": 2}]})
+        kc.execute(code)
+        debug.event("stopped")
+        km.request_shutdown()
+        km.finish_shutdown(waittime=10)
+        assert not km.is_alive()
+    finally:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
