@@ -66,6 +66,14 @@ def main():
         client.change(uri, [{"range": {"start": {"line": base, "character": 4}, "end": {"line": base, "character": 5}}, "text": ""}])
         timed("completion", lambda: client.at("textDocument/completion", uri, base + 19, 9))
         timed("completion after '.'", lambda: client.at("textDocument/completion", uri, base + 19, 6 + len(f"sample_{block}.")))
+        # an unfinished line (the file does not parse): type a call's start on a new line, ask, take it back
+        typed = f"let z = score_{block}("
+        client.change(uri, [{"range": {"start": {"line": base + 18, "character": 0}, "end": {"line": base + 18, "character": 0}},
+                             "text": typed + "\n"}])
+        timed("completion, line unfinished", lambda: client.at("textDocument/completion", uri, base + 18, len(typed)))
+        timed("signatureHelp, line unfinished", lambda: client.at("textDocument/signatureHelp", uri, base + 18, len(typed)))
+        client.change(uri, [{"range": {"start": {"line": base + 18, "character": 0}, "end": {"line": base + 19, "character": 0}},
+                             "text": ""}])
         timed("hover", lambda: client.at("textDocument/hover", uri, base + 19, 30))
         timed("signatureHelp", lambda: client.at("textDocument/signatureHelp", uri, base + 19, 40))
         timed("definition", lambda: client.at("textDocument/definition", uri, base + 19, 30))

@@ -14,8 +14,12 @@ public final class DocumentAnalysis {
     /// Empty when the text does not parse.
     public let index: SymbolIndex
     let session: Session
+    /// Analyses of this text with one unfinished line left out, by line (see `usableAnalysis`).
+    var repairs: [Int: DocumentAnalysis] = [:]
 
-    public init(text: String, name: String, session: Session) {
+    /// `resolving: false` skips the dry-run compile and the register checks (no diagnostics
+    /// beyond syntax): enough for the index that completion needs while a line is unfinished.
+    public init(text: String, name: String, session: Session, resolving: Bool = true) {
         let source = Source(name: name, text: DocumentAnalysis.blankingMagics(text))
         self.source = source
         self.session = session
@@ -27,7 +31,7 @@ public final class DocumentAnalysis {
             do { program = try parser.parseProgram() } catch let failure as Parser.Failure { diagnostics.append(failure.diagnostic) } catch {}
         }
         index = SymbolIndex(program: program ?? [], source: source, tokens: lexed.tokens)
-        if let program {
+        if let program, resolving {
             do {
                 _ = try Compiler(session: session, source: source, dryRun: true).compileCell(program)
             } catch let d as Diagnostic {

@@ -42,12 +42,19 @@ extension DocumentAnalysis {
     func usableAnalysis(at offset: Int) -> DocumentAnalysis {
         guard program == nil else { return self }
         let line = source.location(of: offset).line
+        if let known = repairs[line] { return known }
+        let repaired = repair(line: line)
+        repairs[line] = repaired
+        return repaired
+    }
+
+    private func repair(line: Int) -> DocumentAnalysis {
         let start = source.lineStarts[line - 1]
         let lineEnd = line < source.lineStarts.count ? source.lineStarts[line] - 1 : source.scalars.count
         for end in [lineEnd, source.scalars.count] {
             var scalars = source.scalars
             for k in start..<end where scalars[k] != "\n" { scalars[k] = " " }
-            let repaired = DocumentAnalysis(text: String(scalars: scalars[...]), name: source.name, session: session)
+            let repaired = DocumentAnalysis(text: String(scalars: scalars[...]), name: source.name, session: session, resolving: false)
             if repaired.program != nil { return repaired }
         }
         return self
