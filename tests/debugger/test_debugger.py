@@ -306,3 +306,21 @@ def test_shutdown_while_stopped():
         kc.stop_channels()
         if km.is_alive():
             km.shutdown_kernel(now=True)
+
+
+def test_maps_structs_and_tuples_expand(debug):
+    code = 'struct Point { x: Int, y: Int }\nlet p = Point(x: 3, y: 4)\nlet m = {"a": 1, "b": [2, 3]}\nlet t = (p, "s")\nprint(1)\n'
+    path = debug.body("dumpCell", {"code": code})["sourcePath"]
+    debug.body("setBreakpoints", {"source": {"path": path}, "breakpoints": [{"line": 5}]})
+    msg_id = debug.kc.execute(code)
+    debug.event("stopped")
+    globals_ = debug.scope(debug.stack()[0]["id"], "Globals")
+    point = debug.variables(globals_["p"]["variablesReference"])
+    assert {k: (v["value"], v["evaluateName"]) for k, v in point.items()} == {"x": ("3", "p.x"), "y": ("4", "p.y")}
+    entries = debug.variables(globals_["m"]["variablesReference"])
+    assert list(entries) == ['"a"', '"b"'] and entries['"b"']["variablesReference"] > 0
+    assert [v["value"] for v in debug.variables(entries['"b"']["variablesReference"]).values()] == ["2", "3"]
+    items = debug.variables(globals_["t"]["variablesReference"])
+    assert items["[0]"]["type"] == "Point" and items["[0]"]["variablesReference"] > 0
+    debug.body("continue", {"threadId": 1})
+    assert debug.reply(msg_id)["status"] == "ok"
