@@ -111,6 +111,29 @@ final class ObservableTests: XCTestCase {
         XCTAssertEqual(o.expectation(s), try denseExpectation(o, s), accuracy: 1e-10)
     }
 
+    /// X-type groups read only half of their amplitude pairs and double the sum: flips inside a
+    /// block (above and at bit 0) and across blocks, with Z bits beside them.
+    func testPairedFlipGroupsMatchDenseEvaluation() throws {
+        var random = SeededRandom(seed: 21)
+        let s = try randomState(13, &random)
+        let single = try StateVector(qubits: 13, precision: .single)
+        for i in 0..<s.dimension { single[i] = s[i] }
+        var o = Observable([])
+        for q in 0..<13 { o = o + Complex(0.3 + 0.1 * Double(q)) * Observable.pauli("X", q) }
+        for letters in ["IIXIIIIIIIXII", "IIIXIXIIIIIIZ", "ZZIIIIIIIIIIX", "IIIIIIIIIIZXX", "XXIIIIIIIIIIX"] {
+            o = o + Complex(0.7) * (try Observable.pauliString(letters))
+        }
+        XCTAssertEqual(o.expectation(s), try denseExpectation(o, s), accuracy: 1e-10)
+        XCTAssertEqual(o.expectation(single), try denseExpectation(o, s), accuracy: 1e-4)
+        // states smaller than a block, identity terms included
+        for n in 1...4 {
+            let small = try randomState(n, &random)
+            var p = Complex(0.4) * (try Observable.pauliString(String(repeating: "I", count: n)))
+            for q in 0..<n { p = p + Complex(0.2 + Double(q)) * Observable.pauli("X", q) + Complex(-0.3) * Observable.pauli("Z", q) }
+            XCTAssertEqual(p.expectation(small), try denseExpectation(p, small), accuracy: 1e-12, "\(n) qubits")
+        }
+    }
+
     /// Random Pauli sums on 13 qubits (so strings flip and sign bits inside a block and across
     /// blocks), in both precisions, against the slow evaluation.
     func testBlockedSweepMatchesDenseEvaluationOnRandomPauliSums() throws {
