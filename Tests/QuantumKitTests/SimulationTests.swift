@@ -134,6 +134,24 @@ final class ObservableTests: XCTestCase {
         }
     }
 
+    /// Above the threshold the sweep's blocks are split between threads: two threads give the
+    /// one-thread value (16 qubits: 64 blocks) and the dense evaluation's.
+    func testSweepSplitBetweenThreadsMatches() throws {
+        var random = SeededRandom(seed: 33)
+        let s = try randomState(16, &random)
+        var o = Observable([])
+        for q in 0..<15 { o = o + Observable.pauli("Z", q) * Observable.pauli("Z", q + 1) }
+        for q in 0..<16 { o = o + Complex(0.5) * Observable.pauli("X", q) }
+        o = o + Complex(0.3) * (try Observable.pauliString("XYZIZYIIXXZZIYIX"))
+        let saved = ParallelFor.threads
+        defer { ParallelFor.threads = saved }
+        ParallelFor.threads = 1
+        let one = o.expectation(s)
+        ParallelFor.threads = 2
+        XCTAssertEqual(o.expectation(s), one, accuracy: 1e-12)
+        XCTAssertEqual(one, try denseExpectation(o, s), accuracy: 1e-10)
+    }
+
     /// Random Pauli sums on 13 qubits (so strings flip and sign bits inside a block and across
     /// blocks), in both precisions, against the slow evaluation.
     func testBlockedSweepMatchesDenseEvaluationOnRandomPauliSums() throws {

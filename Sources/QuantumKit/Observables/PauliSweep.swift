@@ -81,7 +81,7 @@ struct PauliSweep {
 
     func value<Real: StateScalar>(_ a: UnsafeMutablePointer<Real>, qubits n: Int) -> Double {
         let size = 1 << blockBits
-        return ParallelFor.sum(1 << (n - blockBits)) { first, last in
+        return ParallelFor.sum(1 << (n - blockBits), itemSize: size) { first, last in
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: 16 * size, alignment: 64)
             defer { buffer.deallocate() }
             let fr = buffer.bindMemory(to: Double.self, capacity: 2 * size), fi = fr + size

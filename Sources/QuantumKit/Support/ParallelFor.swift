@@ -36,10 +36,10 @@ public enum ParallelFor {
         }
     }
 
-    /// A parallel sum of `body(start, end)` over chunks.
-    public static func sum(_ count: Int, _ body: (Int, Int) -> Double) -> Double {
+    /// A parallel sum of `body(start, end)` over chunks (`itemSize` as for `run`).
+    public static func sum(_ count: Int, itemSize: Int = 1, _ body: (Int, Int) -> Double) -> Double {
         let t = threads
-        if t <= 1 || count < threshold { return body(0, count) }
+        if t <= 1 || count * itemSize < threshold || count < t { return body(0, count) }
         let chunk = (count + t - 1) / t
         var partial = [Double](repeating: 0, count: t)
         partial.withUnsafeMutableBufferPointer { parts in
