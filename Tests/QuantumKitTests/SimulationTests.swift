@@ -100,12 +100,18 @@ final class ObservableTests: XCTestCase {
         return total.re
     }
 
+    /// Σ Z_q Z_{q+1} + 0.5 Σ X_q on n qubits.
+    func ising(_ n: Int) -> Observable {
+        var o = Observable([])
+        for q in 0..<n - 1 { o = o + Observable.pauli("Z", q) * Observable.pauli("Z", q + 1) }
+        for q in 0..<n { o = o + Complex(0.5) * Observable.pauli("X", q) }
+        return o
+    }
+
     func testGroupedExpectationMatchesDenseEvaluation() throws {
         var random = SeededRandom(seed: 4)
         let s = try randomState(6, &random)
-        var o = Observable([])
-        for q in 0..<5 { o = o + Observable.pauli("Z", q) * Observable.pauli("Z", q + 1) }
-        for q in 0..<6 { o = o + Complex(0.5) * Observable.pauli("X", q) }
+        var o = ising(6)
         o = o + Complex(0.25) * (try Observable.pauliString("XYZIZY"))
         o = o + Complex(-0.3) * Observable.pauli("Y", 2) * Observable.pauli("Y", 4)
         XCTAssertEqual(o.expectation(s), try denseExpectation(o, s), accuracy: 1e-10)
@@ -139,10 +145,7 @@ final class ObservableTests: XCTestCase {
     func testSweepSplitBetweenThreadsMatches() throws {
         var random = SeededRandom(seed: 33)
         let s = try randomState(16, &random)
-        var o = Observable([])
-        for q in 0..<15 { o = o + Observable.pauli("Z", q) * Observable.pauli("Z", q + 1) }
-        for q in 0..<16 { o = o + Complex(0.5) * Observable.pauli("X", q) }
-        o = o + Complex(0.3) * (try Observable.pauliString("XYZIZYIIXXZZIYIX"))
+        let o = ising(16) + Complex(0.3) * (try Observable.pauliString("XYZIZYIIXXZZIYIX"))
         let saved = ParallelFor.threads
         defer { ParallelFor.threads = saved }
         ParallelFor.threads = 1
