@@ -18,7 +18,7 @@ final class DebugAdapter: @unchecked Sendable {
 
     init(session: Session) { self.session = session }
 
-    var debugger: Debugger? { session.debugger.flatMap { $0.isAttached ? $0 : nil } }
+    var debugger: Debugger? { session.activeDebugger }
 
     /// The path of a cell's code, as JupyterLab derives it.
     func path(for code: String) -> String { "\(filePrefix)\(DebugAdapter.murmur2(Array(code.utf8), seed: DebugAdapter.hashSeed))\(fileSuffix)" }
@@ -226,7 +226,7 @@ final class DebugAdapter: @unchecked Sendable {
     /// The session's variables for JupyterLab's variable explorer, stopped or not.
     func inspectVariables() -> [DebugVariable] {
         if let debugger, let variables = debugger.whileStopped({ debugger.globalVariables() }) { return variables }
-        return session.bindings.filter { !Debugger.isDefinition($0.value) }.map { DebugVariable(name: $0.name, $0.value) }
+        return session.variableBindings.map { DebugVariable(name: $0.name, $0.value) }
     }
 
     static func json(_ v: DebugVariable) -> JSON {

@@ -79,9 +79,7 @@ public final class SynQHandler: KernelHandler {
 
     public func isComplete(code: String) -> JSONObject {
         if code.hasPrefix("%%") { return ["status": .string("complete")] }
-        let body = code.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimmingPrefixSpaces().hasPrefix("%") ? "" : String($0) }.joined(separator: "\n")
-        switch Parser.isComplete(body) {
+        switch Parser.isComplete(Parser.blankingMagicLines(code)) {
         case .complete: return ["status": .string("complete")]
         case .incomplete(let indent): return ["status": .string("incomplete"), "indent": .string(indent)]
         case .invalid: return ["status": .string("invalid")]

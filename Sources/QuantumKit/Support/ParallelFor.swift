@@ -19,12 +19,17 @@ public enum ParallelFor {
         return max(1, cpus)
     }
 
+    /// Whether a loop of `count` items, each covering `itemSize` amplitudes, is worth threads.
+    @inline(__always) static func splits(_ count: Int, itemSize: Int, threads t: Int) -> Bool {
+        t > 1 && count * itemSize >= threshold && count >= t
+    }
+
     /// Runs `body(start, end)` over `0..<count` in as many chunks as threads; `itemSize` is the
     /// amplitudes one item covers, so the threshold counts work, not items.
     @inline(__always)
     public static func run(_ count: Int, itemSize: Int = 1, _ body: (Int, Int) -> Void) {
         let t = threads
-        if t <= 1 || count * itemSize < threshold || count < t {
+        guard splits(count, itemSize: itemSize, threads: t) else {
             body(0, count)
             return
         }
@@ -39,7 +44,7 @@ public enum ParallelFor {
     /// A parallel sum of `body(start, end)` over chunks (`itemSize` as for `run`).
     public static func sum(_ count: Int, itemSize: Int = 1, _ body: (Int, Int) -> Double) -> Double {
         let t = threads
-        if t <= 1 || count * itemSize < threshold || count < t { return body(0, count) }
+        guard splits(count, itemSize: itemSize, threads: t) else { return body(0, count) }
         let chunk = (count + t - 1) / t
         var partial = [Double](repeating: 0, count: t)
         partial.withUnsafeMutableBufferPointer { parts in

@@ -20,7 +20,7 @@ public final class DocumentAnalysis {
     /// `resolving: false` skips the dry-run compile and the register checks (no diagnostics
     /// beyond syntax): enough for the index that completion needs while a line is unfinished.
     public init(text: String, name: String, session: Session, resolving: Bool = true) {
-        let source = Source(name: name, text: DocumentAnalysis.blankingMagics(text))
+        let source = Source(name: name, text: Parser.blankingMagicLines(text))
         self.source = source
         self.session = session
         lexed = Lexer.tokenize(source)
@@ -43,15 +43,6 @@ public final class DocumentAnalysis {
         }
         self.program = program
         self.diagnostics = diagnostics
-    }
-
-    /// Notebook magics (`%seed 7`, `%%qasm`) belong to the kernel, not the language: their lines
-    /// are blanked so that a notebook's cells, joined into one document, still parse.
-    static func blankingMagics(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            line.drop { $0 == " " || $0 == "\t" }.hasPrefix("%") ? String(repeating: " ", count: line.unicodeScalars.count) : String(line)
-        }.joined(separator: "\n")
     }
 
     // MARK: - quantum shapes

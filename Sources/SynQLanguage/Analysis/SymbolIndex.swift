@@ -155,7 +155,7 @@ public final class SymbolIndex {
         case .structDecl(let d): declareStruct(d, stmt.span)
         case .enumDecl(let d): declareEnum(d, stmt.span)
         case .binding(let pattern, _, _, _):
-            if !patternNames(pattern).contains(where: { scopes[0][$0] != nil }) { declareNames(stmt) }
+            if !pattern.boundNames.contains(where: { scopes[0][$0] != nil }) { declareNames(stmt) }
         case .qubitDecl(let name, _), .measureInto(_, let name):
             if scopes[0][name] == nil { declareNames(stmt) }
         default: break
@@ -173,16 +173,6 @@ public final class SymbolIndex {
             if case .name(let n) = callee.kind, let t = typesByName[n], symbols[t].kind == .structType { return n }
             return nil
         default: return nil
-        }
-    }
-
-    func patternNames(_ p: Pattern) -> [String] {
-        switch p.kind {
-        case .binding(let n): return [n]
-        case .tuple(let ps), .alternatives(let ps): return ps.flatMap(patternNames)
-        case .list(let ps, let rest, _): return ps.flatMap(patternNames) + (rest.map { [$0] } ?? [])
-        case .constructor(_, let items, _): return items.flatMap { patternNames($0.1) }
-        default: return []
         }
     }
 
@@ -247,8 +237,8 @@ public final class SymbolIndex {
             for item in items { declarePattern(item, kind: kind, detail: detail) }
             if let rest, rest != "_" { declare(rest, kind, at: nameSpan(rest, after: p.span.start), span: p.span, detail: detail(rest)) }
         case .constructor(let name, let items, _):
-            referenceMember(name.split(separator: ".").last.map(String.init) ?? name,
-                            at: nameSpan(String(name.split(separator: ".").last ?? ""), after: p.span.start), kinds: [.enumCase])
+            let caseName = name.split(separator: ".").last.map(String.init) ?? name
+            referenceMember(caseName, at: nameSpan(caseName, after: p.span.start), kinds: [.enumCase])
             for (_, item) in items { declarePattern(item, kind: kind, detail: detail) }
         case .alternatives(let items):
             if let first = items.first { declarePattern(first, kind: kind, detail: detail) }

@@ -98,7 +98,7 @@ final class Compiler {
         for stmt in stmts {
             switch stmt.kind {
             case .binding(let pattern, _, _, let mutable):
-                for name in patternNames(pattern) { declareGlobal(name, mutable: mutable) }
+                for name in pattern.boundNames { declareGlobal(name, mutable: mutable) }
             case .function(let d): declareGlobal(d.name, mutable: true, doc: d.doc)
             case .kernel(let d): declareGlobal(d.name, mutable: true, doc: d.doc)
             case .structDecl(let d): declareGlobal(d.name, mutable: true, doc: d.doc)
@@ -120,17 +120,6 @@ final class Compiler {
         } else {
             let slot = dryRun ? -1 : session.globals.add()
             pendingGlobals[name] = GlobalInfo(slot: slot, mutable: mutable, doc: doc)
-        }
-    }
-
-    func patternNames(_ p: Pattern) -> [String] {
-        switch p.kind {
-        case .binding(let n): return [n]
-        case .tuple(let ps): return ps.flatMap(patternNames)
-        case .list(let ps, let rest, _): return ps.flatMap(patternNames) + (rest.map { $0 == "_" ? [] : [$0] } ?? [])
-        case .constructor(_, let items, _): return items.flatMap { patternNames($0.1) }
-        case .alternatives(let ps): return ps.first.map(patternNames) ?? []
-        default: return []
         }
     }
 

@@ -85,7 +85,7 @@ extension Debugger {
 
     /// The session's bindings other than functions and types, expandable while stopped.
     public func globalVariables() -> [DebugVariable] {
-        session.bindings.filter { !Debugger.isDefinition($0.value) }.map { describe($0.name, $0.value, evaluateName: $0.name) }
+        session.variableBindings.map { describe($0.name, $0.value, evaluateName: $0.name) }
     }
 
     /// Binds a stopped frame's variable as a session global.
@@ -95,7 +95,7 @@ extension Debugger {
         return true
     }
 
-    public static func isDefinition(_ v: Value) -> Bool {
+    static func isDefinition(_ v: Value) -> Bool {
         switch v {
         case .function, .type, .module, .builtin: return true
         default: return false

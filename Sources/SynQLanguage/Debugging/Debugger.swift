@@ -217,6 +217,9 @@ extension Session {
         return debugger
     }
 
-    /// The debugger to compile hooks for: one that is attached.
-    var activeDebugger: Debugger? { debugger.flatMap { $0.isAttached ? $0 : nil } }
+    /// The debugger if one is attached (the one the compiler adds hooks for).
+    public var activeDebugger: Debugger? { debugger.flatMap { $0.isAttached ? $0 : nil } }
+
+    /// Bindings that are values, not functions, types or modules: what a variables view lists.
+    public var variableBindings: [(name: String, value: Value)] { bindings.filter { !Debugger.isDefinition($0.value) } }
 }

@@ -122,6 +122,20 @@ public struct Pattern: Sendable {
     public var span: Span
 }
 
+extension Pattern {
+    /// The names a match binds (alternatives bind the names of their first pattern).
+    var boundNames: [String] {
+        switch kind {
+        case .binding(let n): return [n]
+        case .tuple(let ps): return ps.flatMap { $0.boundNames }
+        case .list(let ps, let rest, _): return ps.flatMap { $0.boundNames } + (rest.map { $0 == "_" ? [] : [$0] } ?? [])
+        case .constructor(_, let items, _): return items.flatMap { $0.1.boundNames }
+        case .alternatives(let ps): return ps.first?.boundNames ?? []
+        default: return []
+        }
+    }
+}
+
 public indirect enum PatternKind: Sendable {
     case wildcard
     case binding(String)

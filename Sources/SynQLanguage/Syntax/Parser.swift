@@ -24,6 +24,15 @@ public struct Parser {
         do { return try parser.parseProgram() } catch let failure as Failure { throw failure.diagnostic }
     }
 
+    /// Notebook magics (`%seed 7`, `%%qasm`) belong to the kernel, not the language: their lines
+    /// become spaces (so offsets and line numbers stay) before the text is parsed as SynQ.
+    public static func blankingMagicLines(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            line.drop { $0 == " " || $0 == "\t" }.hasPrefix("%") ? String(repeating: " ", count: line.unicodeScalars.count) : String(line)
+        }.joined(separator: "\n")
+    }
+
     public enum Completeness: Equatable { case complete, incomplete(indent: String), invalid }
 
     /// Whether a cell is ready to run, as the kernel's is_complete_request asks.
