@@ -10,6 +10,10 @@ from jupyter_client.manager import start_new_kernel
 # above SVG and would show a JSON tree instead of the histogram.
 COUNTS_JSON = "application/vnd.synq.counts+json"
 
+# tests/cluster starts a Ray head and must run inside its own network namespace
+# (tests/cluster/run, which scripts/test calls after this suite).
+collect_ignore = [] if os.environ.get("SYNQ_PRIVATE_NETNS") else ["cluster"]
+
 os.environ.setdefault("SYNQ_HISTORY", os.path.join(tempfile.mkdtemp(prefix="synq-test-"), "history.jsonl"))
 
 

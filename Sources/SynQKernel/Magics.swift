@@ -22,6 +22,8 @@ final class Magics {
         ("%qubits", "live registers and the memory of the state"), ("%config KEY=VALUE", "max_qubits, threads, engine (auto, statevector, stabilizer, density), precision (double, single: for run and expect of circuits), fusion (on, off)"),
         ("%load FILE", "run a .synq file in the session"), ("%version", "the provenance line: kernel, simulator, seed, engine"),
         ("%qasm [2]", "the live circuit as OpenQASM 3 (or 2.0)"),
+        ("%cluster connect ray URL [--token-file F]", "send async runs to a Ray cluster (status, disconnect)"),
+        ("%jobs", "this session's jobs: id, state, where, tasks, elapsed"),
     ]
     static let cellMagics: [(String, String)] = [
         ("%%time", "run the cell and print how long it took"),
@@ -124,14 +126,42 @@ final class Magics {
         case "%qasm":
             guard argument.isEmpty || argument == "2" || argument == "3" else { throw MagicError("%qasm takes 2 or 3 (the OpenQASM version), like %qasm 2") }
             say(try session.liveCircuitQASM(version: argument == "2" ? 2 : 3), terminator: "")
-        case "%cluster", "%jobs":
-            throw MagicError("\(name) is not available in this version of SynQ")
+        case "%cluster":
+            try cluster(argument)
+        case "%jobs":
+            return try session.execute("jobs()", name: cellName)
         default:
             var help = "known magics: " + Magics.names.joined(separator: " ")
             if let close = suggestion(for: name, among: Magics.names) { help = "did you mean \(close)? " + help }
             throw MagicError("unknown magic \(name); \(help)")
         }
         return nil
+    }
+
+    /// `%cluster connect [ray] URL [--token-file F]`, `%cluster status`, `%cluster disconnect`.
+    /// The token comes from the file or SYNQ_CLUSTER_TOKEN and is never shown.
+    func cluster(_ argument: String) throws {
+        let words = argument.split(separator: " ").map(String.init)
+        switch words.first {
+        case "connect":
+            var rest = Array(words.dropFirst())
+            if rest.first == "ray" { rest.removeFirst() }
+            var token = getenv("SYNQ_CLUSTER_TOKEN").map { String(cString: $0) }
+            if let i = rest.firstIndex(of: "--token-file") {
+                guard i + 1 < rest.count else { throw MagicError("--token-file needs a file name") }
+                guard let text = Files.readText(rest[i + 1]) else { throw MagicError("cannot read the token file \(rest[i + 1]): \(String(cString: strerror(errno)))") }
+                token = text.trimmingCharacters()
+                rest.removeSubrange(i...i + 1)
+            }
+            guard rest.count == 1 else { throw MagicError("usage: %cluster connect ray URL [--token-file FILE], like %cluster connect ray http://head:8265") }
+            say(try session.jobs.connect(url: rest[0], token: token))
+        case "status":
+            say(try session.jobs.status())
+        case "disconnect":
+            say(try session.jobs.disconnect())
+        default:
+            throw MagicError("%cluster takes connect, status or disconnect, like %cluster connect ray http://head:8265")
+        }
     }
 
     func config(_ argument: String) throws {

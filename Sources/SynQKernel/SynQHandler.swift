@@ -21,6 +21,21 @@ public final class SynQHandler: KernelHandler {
                 throw SynQError("E011", "IOError", "input() is not available: \(e.description)")
             }
         }
+        configureCluster()
+    }
+
+    /// SYNQ_CLUSTER (and SYNQ_CLUSTER_TOKEN) point a new kernel at a cluster without a magic;
+    /// Jupyter's JPY_SESSION_NAME (the notebook's path) goes into every job's metadata.
+    func configureCluster() {
+        if let notebook = getenv("JPY_SESSION_NAME").map({ String(cString: $0) }), !notebook.isEmpty {
+            session.jobs.metadata = [("synq_notebook", notebook)]
+        }
+        guard let url = getenv("SYNQ_CLUSTER").map({ String(cString: $0) }), !url.isEmpty else { return }
+        do {
+            try session.jobs.configure(url: url, token: getenv("SYNQ_CLUSTER_TOKEN").map { String(cString: $0) })
+        } catch {
+            output.write("SYNQ_CLUSTER=\(url) is not usable (\(error)); jobs run on this machine\n", toStandardError: true)
+        }
     }
 
     public var kernelInfo: JSONObject { KernelInfo.reply }

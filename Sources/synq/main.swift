@@ -2,6 +2,7 @@ import Glibc
 import SynQLanguage
 import SynQKernel
 import SynQLanguageServer
+import SynQCluster
 
 /// `synq`: thin commands over the libraries.
 let usage = """
@@ -18,6 +19,8 @@ commands:
                             with, else everything it applied to the live qubits
   kernel --connection-file F
                             run the Jupyter kernel (what kernel.json starts)
+  worker SPEC.json [--tasks FROM:TO]
+                            run a cluster job spec; print one SYNQ-RESULT line
   install [--user | --sys-prefix | --prefix DIR]
                             install the Jupyter kernelspec
   version                   print the version
@@ -41,6 +44,8 @@ case "qasm":
     exit(Commands.qasm(arguments))
 case "kernel":
     exit(Commands.kernel(arguments))
+case "worker":
+    exit(Worker.main(arguments))
 case "install":
     exit(Commands.install(arguments))
 case "version", "--version":

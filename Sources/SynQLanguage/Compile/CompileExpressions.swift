@@ -148,17 +148,37 @@ extension Compiler {
             return try compileMeasure(targetExpr, span)
 
         case .async(let inner):
-            let v = try compileExpr(inner)
-            return { [self] f in
-                do { return .object(JobValue.completed(try v(f), session: self.session)) } catch let e as SynQError where e.code != "E009" {
-                    return .object(JobValue.failed(e, session: self.session))
-                }
-            }
+            return try compileAsync(inner, span)
         case .await(let inner):
             let v = try compileExpr(inner)
             return { [self] f in
-                do { return try JobValue.awaitValue(try v(f)) } catch { throw self.locate(error, span) }
+                let value = try v(f)
+                guard case .object(let job as JobValue) = value else { return value }
+                do { return try job.await(session: self.session) } catch { throw self.locate(error, span) }
             }
+        }
+    }
+
+    /// `async run(...)` and `async expect(...)`: the call's arguments are read exactly as the
+    /// synchronous call reads them, and the task joins the statement's batch (see JobBook).
+    func compileAsync(_ inner: Expr, _ span: Span) throws -> Eval {
+        guard case .call(let calleeExpr, let args) = inner.kind else {
+            throw error("T010", "async goes before a call of run(...) or expect(...)", inner.span)
+        }
+        let callee = try compileExpr(calleeExpr)
+        let positional = try args.filter { $0.label == nil }.map { try compileExpr($0.value) }
+        let keywords = try args.compactMap { a in try a.label.map { ($0, try compileExpr(a.value)) } }
+        let session = self.session
+        return { [self] f in
+            let fv = try callee(f)
+            let arguments = Arguments(positional: try positional.map { try $0(f) }, keywords: try keywords.map { ($0.0, try $0.1(f)) },
+                                      context: session)
+            do {
+                guard case .builtin(let b) = fv, let task = try QuantumLibrary.asyncTask(b.name, arguments) else {
+                    throw SynQError.type("async works with run(...) and expect(...) of a circuit, not \(Format.typeName(fv))")
+                }
+                return .object(session.jobs.add(task))
+            } catch { throw self.locate(error, span) }
         }
     }
 

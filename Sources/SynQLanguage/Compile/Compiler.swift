@@ -1,4 +1,5 @@
 import QuantumKit
+import SynQCluster
 
 /// Lowers the AST to closures. Names are resolved here to frame slots or session-global slots,
 /// so running a program never looks a name up in a dictionary and never re-walks the tree.
@@ -42,6 +43,11 @@ final class Compiler {
             s.span = span; s.source = source
             return s
         }
+        if let c = e as? ClusterError {
+            var s = SynQError(cluster: c)
+            s.span = span; s.source = source
+            return s
+        }
         if e is Cancelled {
             var s = SynQError.interrupted()
             s.span = span; s.source = source
@@ -66,7 +72,7 @@ final class Compiler {
             session.enumCases[name] = (session.enumCases[name] ?? []).filter { c in !cases.contains { $0.owner.name == c.owner.name } } + cases
         }
         let slotCount = scope.slotCount
-        let quantum = session.quantum
+        let (quantum, jobs) = (session.quantum, session.jobs)
         let (debugger, path) = (self.debugger, debugPath)
         return {
             let frame = Frame.make(size: slotCount, parent: nil)
@@ -77,9 +83,11 @@ final class Compiler {
                 do {
                     let flow = try step.run(frame)
                     quantum.finishStatement()
+                    try jobs.submitPending()
                     if flow == .returned { return frame.returnValue }
                 } catch {
                     quantum.abortStatement()
+                    jobs.dropPending()
                     throw error
                 }
             }

@@ -168,8 +168,10 @@ enum CoreLibrary {
         },
         Builtin("all", "all(xs) -> Bool", "Whether every element is true; with Jobs, waits for all of them (await all(jobs)).") { args in
             let items = try args.list(0, "xs")
-            if items.contains(where: { if case .object(let o) = $0, o is JobValue { return true }; return false }) {
-                return .object(JobValue.completed(.list(ListRef(try items.map { try JobValue.awaitValue($0) })), session: args.context))
+            let jobs = items.compactMap { v -> JobValue? in if case .object(let j as JobValue) = v { return j }; return nil }
+            if !jobs.isEmpty {
+                guard jobs.count == items.count else { throw SynQError.type("all(xs) takes a List of Jobs or of Bools, not a mix") }
+                return .object(JobValue(.group(jobs), book: args.context.jobs))
             }
             return .bool(items.allSatisfy { Operators.isTruthy($0) })
         },

@@ -1,4 +1,5 @@
 import QuantumKit
+import SynQCluster
 
 /// Quantum builtins: running circuits, reading the live state, observables and estimates.
 enum QuantumLibrary {
@@ -61,6 +62,49 @@ enum QuantumLibrary {
         return p
     }
 
+    /// run(c, shots:, seed:, engine:, noise:, precision:) read into a task: what `run` executes
+    /// at once and `async run` sends away.
+    static func runTask(_ a: Arguments) throws -> RunTask {
+        let c = try circuit(try a.argument(0, "c"))
+        let shots = try a.optionalInt(nil, "shots") ?? 1024
+        guard shots >= 1 else { throw SynQError.value("shots must be at least 1") }
+        return RunTask(circuit: c, shots: shots, seed: try seed(a), engine: try engine(a), noise: try NoiseLibrary.noise(a),
+                       precision: try precision(a))
+    }
+
+    /// expect(c, obs, shots:, seed:, noise:, precision:) read into a task.
+    static func expectTask(_ a: Arguments) throws -> ExpectTask {
+        let c = try circuit(try a.argument(0, "c"))
+        let obs = try observable(try a.argument(1, "obs"))
+        guard obs.qubitCount <= c.qubitCount else { throw SynQError("Q001", "QubitError", "the observable acts on qubit \(obs.qubitCount - 1) but the circuit has \(c.qubitCount) qubits") }
+        let shots = try a.optionalInt(nil, "shots"), noise = try NoiseLibrary.noise(a)
+        return ExpectTask(circuit: c, observable: obs, shots: shots, seed: shots == nil || noise.hasGateNoise ? nil : try seed(a),
+                          noise: noise, precision: try precision(a))
+    }
+
+    static func freshSeed() -> UInt64 {
+        var random = SeededRandom.fromEntropy()
+        return random.next()
+    }
+
+    /// The task `async NAME(args)` sends, or nil when NAME is not run or expect. A job always
+    /// carries a seed (a fresh one when none is given), so its spec replays exactly.
+    static func asyncTask(_ name: String, _ a: Arguments) throws -> JobTask? {
+        switch name {
+        case "run":
+            var task = try runTask(a)
+            if task.seed == nil { task.seed = freshSeed() }
+            return .run(task)
+        case "expect":
+            guard a.count >= 2 else { throw SynQError.type("async expect needs a circuit and an observable: async expect(c, obs)") }
+            var task = try expectTask(a)
+            if task.seed == nil && task.shots != nil { task.seed = freshSeed() }
+            return .expect(task)
+        default:
+            return nil
+        }
+    }
+
     static func pauli(_ p: Character) -> Builtin {
         Builtin(String(p), "\(p)(qubit) -> Observable", "The Pauli \(p) on one qubit, as an Observable: combine with *, + and numbers, e.g. Z(0) * Z(1) + 0.5 * X(0).") { a in
             .object(ObservableValue(Observable.pauli(p, try a.int(0, "qubit"))))
@@ -70,18 +114,21 @@ enum QuantumLibrary {
     static let builtins: [Builtin] = [
         Builtin("run", "run(c, shots: 1024, seed: nil, engine: \"auto\", noise: nil, precision: \"double\") -> Counts",
                 "Runs a circuit on a fresh simulator and returns measurement counts. A circuit without measurements measures every qubit. In a notebook a run simulated shot by shot that takes over half a second shows a progress line, updated in place. With a seed the counts repeat exactly. engine: \"auto\" (the stabilizer engine for Clifford circuits, else the state vector; with noise, the density matrix up to 12 qubits), \"statevector\" (noise by trajectories), \"stabilizer\" or \"density\". noise: depolarizing(p), amplitude_damping(g), bit_flip(p), phase_flip(p), readout(p) or a List of them. precision: \"single\" halves the state vector's memory and the bytes each gate moves.") { a in
-            let c = try circuit(try a.argument(0, "c"))
-            let shots = try a.optionalInt(nil, "shots") ?? 1024
-            guard shots >= 1 else { throw SynQError.value("shots must be at least 1") }
-            var simulator = Simulator(seed: try seed(a), cancellation: a.context.interrupt, engine: try engine(a),
-                                      noise: try NoiseLibrary.noise(a), precision: try precision(a))
+            let task = try runTask(a)
             let progress = LiveProgress(a.context.output, kind: "run", delay: 0.5)
-            simulator.progress = { done, total in
+            let counts = try task.execute(cancellation: a.context.interrupt) { done, total in
                 if progress.due { progress.update("run: shot \(done) of \(total) (\(100 * done / total)%)") }
             }
-            let counts = try simulator.run(c, shots: shots)
-            progress.finish("run: \(shots) shots in \(LiveProgress.seconds(progress.elapsed)) s")
+            progress.finish("run: \(task.shots) shots in \(LiveProgress.seconds(progress.elapsed)) s")
             return .object(CountsValue(counts))
+        },
+        Builtin("jobs", "jobs() -> List",
+                "This session's jobs, one Map per job sent (a statement's async calls travel as one job): id, state, where, tasks, elapsed seconds.") { a in
+            .list(ListRef(try a.context.jobs.rows().map { .map(MapRef($0.map { (.string($0.0), $0.1) })) }))
+        },
+        Builtin("job", "job(id) -> Job",
+                "The job with this id: one of this session's, or after a kernel restart one the connected cluster still knows (reattach). An id with #k names task k of a sweep.") { a in
+            .object(try a.context.jobs.find(try a.string(0, "id")))
         },
         Builtin("state", "state() or state(c) -> State",
                 "The state vector: of the live qubits, or the final state of a circuit (its measurements dropped).") { a in
@@ -112,23 +159,12 @@ enum QuantumLibrary {
                 guard obs.qubitCount <= state.qubitCount else { throw SynQError("Q001", "QubitError", "the observable acts on qubit \(obs.qubitCount - 1) but only \(state.qubitCount) qubits are live") }
                 return .float(obs.expectation(state))
             }
-            let value = try a.argument(0, "c")
-            let c = try circuit(value)
-            let obs = try observable(try a.argument(1, "obs"))
-            guard obs.qubitCount <= c.qubitCount else { throw SynQError("Q001", "QubitError", "the observable acts on qubit \(obs.qubitCount - 1) but the circuit has \(c.qubitCount) qubits") }
-            let noise = try NoiseLibrary.noise(a)
-            if case .object(let built as CircuitValue) = value, let (traced, trace) = built.traced {
-                return try Differentiation.expectation(traced, trace, obs, noise: noise, shots: try a.optionalInt(nil, "shots"),
-                                                       seed: try seed(a), cancellation: a.context.interrupt)
+            let task = try expectTask(a)
+            if case .object(let built as CircuitValue) = try a.argument(0, "c"), let (traced, trace) = built.traced {
+                return try Differentiation.expectation(traced, trace, task.observable, noise: task.noise, shots: task.shots,
+                                                       seed: try task.seed ?? seed(a), cancellation: a.context.interrupt)
             }
-            if noise.hasGateNoise {
-                return .float(try Simulator(cancellation: a.context.interrupt, noise: noise).densityMatrix(c).expectation(obs))
-            }
-            if let shots = try a.optionalInt(nil, "shots") {
-                return .float(try SampledExpectation.estimate(c, obs, shots: shots, seed: try seed(a), cancellation: a.context.interrupt))
-            }
-            let state = try Simulator(cancellation: a.context.interrupt, precision: try precision(a)).finalState(c)
-            return .float(obs.expectation(state))
+            return .float(try task.execute(cancellation: a.context.interrupt))
         },
         Builtin("draw", "draw() or draw(c) -> Circuit",
                 "A circuit diagram: of everything applied to the live qubits so far, or of a circuit. In a notebook it shows as SVG.") { a in

@@ -298,39 +298,6 @@ public final class EstimateValue: NativeObject {
     public var memberNames: [String] { ["qubits", "depth", "two_qubit_depth", "gates", "t_count", "two_qubit_gates", "counts"] }
 }
 
-/// The result of `async expr`: run at once on this machine, awaited with `await job`.
-public final class JobValue: NativeObject {
-    public let id: String
-    let result: Result<Value, SynQError>
-    init(id: String, result: Result<Value, SynQError>) { self.id = id; self.result = result }
-
-    static var counter = 0
-    static func completed(_ v: Value, session: Session) -> JobValue { counter += 1; return JobValue(id: "local-\(counter)", result: .success(v)) }
-    static func failed(_ e: SynQError, session: Session) -> JobValue { counter += 1; return JobValue(id: "local-\(counter)", result: .failure(e)) }
-
-    static func awaitValue(_ v: Value) throws -> Value {
-        guard case .object(let o as JobValue) = v else { return v }
-        return try o.result.get()
-    }
-
-    public var typeName: String { "Job" }
-    public var text: String {
-        switch result {
-        case .success: return "<Job \(id): done (local)>"
-        case .failure(let e): return "<Job \(id): failed (local): \(e.message)>"
-        }
-    }
-    public func member(_ name: String, context: CallContext) throws -> Value? {
-        switch name {
-        case "id": return .string(id)
-        case "state":
-            if case .success = result { return .string("SUCCEEDED") }
-            return .string("FAILED")
-        default: return nil
-        }
-    }
-}
-
 extension String {
     func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
 }

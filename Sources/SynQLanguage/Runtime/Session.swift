@@ -82,6 +82,8 @@ public final class Session {
     public var random = SeededRandom.fromEntropy()
     public internal(set) var seed: UInt64?
     public lazy var quantum = QuantumSession(session: self)
+    /// Jobs started with `async`, and the cluster they go to.
+    public let jobs = JobBook()
 
     public init(output: OutputSink = StandardOutput()) {
         self.output = output
