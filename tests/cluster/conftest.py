@@ -1,13 +1,16 @@
 """A real Ray head with token authentication, and notebooks driven through nbclient against it.
 `tests/cluster/run` starts pytest inside a network namespace with only loopback."""
+import http.server
 import json
 import os
 import secrets
 import shutil
+import ssl
 import subprocess
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import nbformat
@@ -68,6 +71,58 @@ def ray_head():
     yield head
     head.stop()
     shutil.rmtree(head.home, ignore_errors=True)
+
+
+class TLSProxy:
+    """An https front for the dashboard with a self-signed certificate for localhost, as a TLS
+    terminating ingress would put before a Ray head."""
+
+    def __init__(self, port=8443):
+        self.dir = tempfile.mkdtemp(prefix="synq-tls-")
+        self.cert = os.path.join(self.dir, "cert.pem")
+        key = os.path.join(self.dir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", self.cert,
+                        "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        class Forward(http.server.BaseHTTPRequestHandler):
+            def forward(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "content-type")}
+                request = urllib.request.Request(DASHBOARD + self.path, data=self.rfile.read(length) if length else None,
+                                                 method=self.command, headers=headers)
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as f:
+                        status, body = f.status, f.read()
+                except urllib.error.HTTPError as e:
+                    status, body = e.code, e.read()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = forward
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Forward)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert, key)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"https://localhost:{port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture
+def tls_proxy(ray_head):
+    proxy = TLSProxy()
+    yield proxy
+    proxy.close()
 
 
 class Notebook:

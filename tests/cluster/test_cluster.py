@@ -2,11 +2,15 @@
 the same seed, a sweep is one Ray job, and every fault ends in a clear error with the session
 intact."""
 import json
+import os
 import re
 import threading
 import time
 
-from conftest import DASHBOARD, error_of, result_text, text_of
+import nbformat
+from nbclient import NotebookClient
+
+from conftest import DASHBOARD, ROOT, error_of, result_text, text_of
 
 LAYERS = """
 kernel layers(n: Int, depth: Int) {
@@ -58,6 +62,8 @@ def test_a_20_qubit_run_on_the_cluster_equals_the_local_run_with_the_same_seed(r
     nb.run(LAYERS + "let c = layers(20, 6)")
     out = nb.run("let job = async run(c, shots: 4000, seed: 11)\nlet remote = await job\nremote")
     assert error_of(out) is None, text_of(out)
+    # The progress line, updated in place while waiting, ends with the state, time and place.
+    assert re.search(r"job synq-\w+-\d+: SUCCEEDED in [\d.]+ s on http://127.0.0.1:8265", text_of(out)), text_of(out)
     assert "127.0.0.1:8265" in text_of(nb.run("job.where"))
     assert "SUCCEEDED" in text_of(nb.run("job.state"))
     local = nb.run("let here = run(c, shots: 4000, seed: 11)\nhere")
@@ -70,6 +76,19 @@ def test_a_20_qubit_run_on_the_cluster_equals_the_local_run_with_the_same_seed(r
     out = nb.run("let e = await async expect(c, Z(0) * Z(19) + 0.5 * X(3))\n[e, expect(c, Z(0) * Z(19) + 0.5 * X(3))]")
     values = json.loads(result_text(out))
     assert values[0] == values[1]
+
+
+def test_https_with_a_trusted_certificate_works_and_an_untrusted_one_is_refused(ray_head, tls_proxy, notebook):
+    trusting = notebook(env={"SSL_CERT_FILE": tls_proxy.cert})
+    out = trusting.run(f"%cluster connect ray {tls_proxy.url} --token-file {ray_head.token_file}")
+    assert error_of(out) is None and f"at {tls_proxy.url}" in text_of(out), text_of(out)
+    trusting.run(LAYERS + "let c = layers(6, 3)")
+    out = trusting.run("await async run(c, shots: 300, seed: 2) == run(c, shots: 300, seed: 2)")
+    assert "true" in result_text(out), text_of(out)
+    wary = notebook()
+    out = wary.run(f"%cluster connect ray {tls_proxy.url} --token-file {ray_head.token_file}")
+    err = error_of(out)
+    assert err is not None and "SYNQ-C001" in err["evalue"] and "certificate of localhost is not trusted" in err["evalue"], text_of(out)
 
 
 def test_a_200_point_sweep_is_one_ray_job_and_returns_200_results_in_order(ray_head, notebook):
@@ -194,3 +213,17 @@ def test_a_head_that_stops_mid_job_then_forgets_it_gives_reattach_advice_then_lo
     assert "LOST" in text_of(nb.run("long.state"))
     nb.run("let after = 1 + 1")
     assert "2" in text_of(nb.run("after"))
+
+
+def test_the_cluster_notebook_runs_on_the_cluster_named_by_SYNQ_CLUSTER(ray_head):
+    path = os.path.join(ROOT, "notebooks", "11-cluster.ipynb")
+    nb = nbformat.read(path, as_version=4)
+    env = dict(os.environ, SYNQ_CLUSTER=DASHBOARD, SYNQ_CLUSTER_TOKEN=ray_head.token)
+    NotebookClient(nb, timeout=300, kernel_name="synq", resources={"metadata": {"path": os.path.dirname(path)}}).execute(env=env)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(o["output_type"] != "error" for c in code for o in c.outputs)
+    shown = {c.source.splitlines()[0]: text_of(c.outputs) for c in code}
+    assert f"at {DASHBOARD}" in shown["%cluster status"] and "1 node, 2 CPUs" in shown["%cluster status"]
+    assert "true" in shown["counts == run(c, shots: 20_000, seed: 7)"]
+    assert shown["jobs()"].count(DASHBOARD) == 2 and '"tasks": 200' in shown["jobs()"]
+    assert ray_head.token not in json.dumps(nb)

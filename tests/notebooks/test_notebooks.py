@@ -266,3 +266,12 @@ def test_experiment_log_saves_reads_back_and_repeats(tmp_path):
     assert saved["seed"] == 2027 and saved["rows"][0] == {"readout_error": 0.0, "agree": 1.0}
     agree = [row["agree"] for row in saved["rows"]]
     assert all(a > b for a, b in zip(agree, agree[1:]))
+
+
+def test_the_cluster_notebook_runs_its_jobs_locally_without_a_cluster():
+    nb = execute(os.path.join(ROOT, "notebooks", "11-cluster.ipynb"))
+    status = "".join(o["text"] for o in outputs_of(nb, "%cluster status") if o["output_type"] == "stream")
+    assert "no cluster" in status
+    assert data_of(outputs_of(nb, "counts == run("))["text/plain"] == "true"
+    jobs = data_of(outputs_of(nb, "jobs()"))["text/plain"]
+    assert jobs.count('"where": "local"') == 2 and '"tasks": 200' in jobs
