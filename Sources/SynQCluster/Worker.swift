@@ -2,7 +2,7 @@ import QuantumKit
 import Support
 import Glibc
 
-/// `synq worker SPEC.json [--tasks FROM:TO]`: runs a job spec's tasks (all, or a slice) and
+/// `synq worker SPEC.json [--tasks FROM:TO] [--threads N]`: runs a job spec's tasks (all, or a slice) and
 /// prints one marked line, `SYNQ-RESULT {"results": [...]}`, or on failure
 /// `SYNQ-ERROR {"code": ..., "message": ..., "task": i}` and exits 1.
 public enum Worker {
@@ -17,6 +17,10 @@ public enum Worker {
                 let bounds = arguments[i + 1].split(separator: ":").compactMap { Int($0) }
                 guard bounds.count == 2, bounds[0] <= bounds[1] else { return usage("--tasks takes FROM:TO") }
                 range = bounds[0]..<bounds[1]
+                i += 2
+            } else if arguments[i] == "--threads", i + 1 < arguments.count {
+                guard let n = Int(arguments[i + 1]), n >= 1 else { return usage("--threads takes a positive count") }
+                ParallelFor.threads = n
                 i += 2
             } else if path == nil {
                 path = arguments[i]; i += 1
@@ -53,7 +57,7 @@ public enum Worker {
     }
 
     static func usage(_ problem: String) -> Int32 {
-        fputs("synq worker: \(problem)\nusage: synq worker SPEC.json [--tasks FROM:TO]\n", stderr)
+        fputs("synq worker: \(problem)\nusage: synq worker SPEC.json [--tasks FROM:TO] [--threads N]\n", stderr)
         return 2
     }
 }

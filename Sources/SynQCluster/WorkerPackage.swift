@@ -26,7 +26,8 @@ enum WorkerPackage {
     /// Runs on the cluster as the job's entrypoint. One task: the worker runs it in place. Many:
     /// they are cut into one contiguous slice per CPU of the cluster, each slice a Ray task that
     /// runs the worker on its node; the slices' results are joined in order into the one marked
-    /// line the kernel reads from the job's log.
+    /// line the kernel reads from the job's log. A slice holds one CPU, so its worker uses one
+    /// thread.
     static let driver = #"""
     import json, os, subprocess, sys
 
@@ -36,7 +37,7 @@ enum WorkerPackage {
 
     def run_slice(spec, start, stop):
         os.chmod(BINARY, 0o755)
-        done = subprocess.run([BINARY, "worker", os.path.abspath(spec), "--tasks", "%d:%d" % (start, stop)],
+        done = subprocess.run([BINARY, "worker", os.path.abspath(spec), "--tasks", "%d:%d" % (start, stop), "--threads", "1"],
                               capture_output=True, text=True)
         for line in done.stdout.splitlines():
             if line.startswith(MARK):

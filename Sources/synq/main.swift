@@ -19,7 +19,7 @@ commands:
                             with, else everything it applied to the live qubits
   kernel --connection-file F
                             run the Jupyter kernel (what kernel.json starts)
-  worker SPEC.json [--tasks FROM:TO]
+  worker SPEC.json [--tasks FROM:TO] [--threads N]
                             run a cluster job spec; print one SYNQ-RESULT line
   install [--user | --sys-prefix | --prefix DIR]
                             install the Jupyter kernelspec

@@ -175,7 +175,7 @@ def test_an_interrupt_stops_the_waiting_not_the_job(ray_head, notebook):
 
 
 def test_a_restarted_kernel_reattaches_to_its_job_by_id(ray_head, notebook):
-    nb = notebook()
+    nb = notebook(env={"JPY_SESSION_NAME": "experiments/reattach.ipynb"})
     connect(nb, ray_head)
     nb.run(LAYERS)
     nb.run('let j = async run(layers(14, 10), shots: 600, seed: 5, engine: "statevector", noise: depolarizing(0.001))')
@@ -185,6 +185,9 @@ def test_a_restarted_kernel_reattaches_to_its_job_by_id(ray_head, notebook):
     out = nb.run(f'job("{jid}")')
     assert "SYNQ-C007" in error_of(out)["evalue"] and "connect to the cluster again" in "\n".join(error_of(out)["traceback"])
     connect(nb, ray_head)
+    # Before reattaching, jobs() already lists what earlier kernels of this notebook started.
+    assert jid in text_of(nb.run("jobs()"))
+    assert ray_head.api("GET", "/api/jobs/" + jid)["metadata"]["synq_notebook"] == "experiments/reattach.ipynb"
     nb.run(LAYERS)
     out = nb.run(f'let again = await job("{jid}")\nagain == run(layers(14, 10), shots: 600, seed: 5, engine: "statevector", noise: depolarizing(0.001))')
     assert error_of(out) is None, text_of(out)

@@ -191,14 +191,30 @@ public final class JobBook {
         return JobValue(batch.taskCount == 1 ? .task(batch, 0) : .batch(batch), book: self)
     }
 
-    /// One row per job of this session: what `jobs()` and `%jobs` show.
+    /// One row per job: this session's, then on a connected cluster the ones earlier kernels of
+    /// the same notebook started (so a restarted kernel sees what it may reattach to). What
+    /// `jobs()` and `%jobs` show.
     func rows() throws -> [[(String, Value)]] {
         try submitPending()
-        return batches.map { b in
+        var rows: [[(String, Value)]] = batches.map { b in
             if !b.report.state.isFinal { try? b.refresh() }
-            return [("id", .string(b.id)), ("state", .string(b.report.state.rawValue)), ("where", .string(b.backend.location)),
-                    ("tasks", .int(b.taskCount)), ("elapsed", .float((b.elapsed * 100).rounded() / 100))]
+            return JobBook.row(b.id, b.report.state.rawValue, b.backend.location, b.taskCount, b.elapsed)
         }
+        guard let ray = cluster, let notebook = metadata.first(where: { $0.0 == "synq_notebook" })?.1 else { return rows }
+        let known = Set(batches.map(\.id))
+        for record in (try? ray.client.jobs()) ?? [] {
+            guard let id = record["submission_id"]?.string, !known.contains(id), record["metadata"]?["synq_notebook"]?.string == notebook else { continue }
+            let start = record["start_time"]?.double ?? 0, end = record["end_time"]?.double
+            let elapsed = start > 0 ? ((end ?? Double(time(nil)) * 1000) - start) / 1000 : 0
+            rows.append(JobBook.row(id, record["status"]?.string ?? "?", ray.location,
+                                    Int(record["metadata"]?["synq_tasks"]?.string ?? "") ?? 1, elapsed))
+        }
+        return rows
+    }
+
+    static func row(_ id: String, _ state: String, _ location: String, _ tasks: Int, _ elapsed: Double) -> [(String, Value)] {
+        [("id", .string(id)), ("state", .string(state)), ("where", .string(location)), ("tasks", .int(tasks)),
+         ("elapsed", .float((elapsed * 100).rounded() / 100))]
     }
 }
 
