@@ -106,6 +106,9 @@ def test_a_200_point_sweep_is_one_ray_job_and_returns_200_results_in_order(ray_h
     assert len(sweeps) == 1 and sweeps[0]["status"] == "SUCCEEDED"
     logs = ray_head.api("GET", f"/api/jobs/{batch}/logs")["logs"]
     assert "200 tasks in 2 slices over 2 CPUs" in logs
+    # Packages are named by their content: every job of the session shares one worker package.
+    envs = [j["runtime_env"] for j in ray_head.jobs_with("synq_session", tag)]
+    assert len({e["py_modules"][0] for e in envs}) == 1 and all(e["working_dir"].startswith("gcs://_ray_pkg_") for e in envs)
     # A sweep of runs: counts in order, each equal to the local run with its seed.
     out = nb.run("let angles = [0.0, 1.0, 2.0, 3.14159]\nlet runs = await all([async run(tilt(t), shots: 500, seed: 40) for t in angles])\n[runs[i] == run(tilt(angles[i]), shots: 500, seed: 40) for i in 0..4]")
     assert json.loads(result_text(out)) == [True, True, True, True], text_of(out)

@@ -163,11 +163,10 @@ extension Compiler {
     /// synchronous call reads them, and the task joins the statement's batch (see JobBook).
     func compileAsync(_ inner: Expr, _ span: Span) throws -> Eval {
         guard case .call(let calleeExpr, let args) = inner.kind else {
-            throw error("T010", "async goes before a call of run(...) or expect(...)", inner.span)
+            throw error("T006", "async goes before a call of run(...) or expect(...)", inner.span)
         }
         let callee = try compileExpr(calleeExpr)
-        let positional = try args.filter { $0.label == nil }.map { try compileExpr($0.value) }
-        let keywords = try args.compactMap { a in try a.label.map { ($0, try compileExpr(a.value)) } }
+        let (positional, keywords) = try compileArguments(args)
         let session = self.session
         return { [self] f in
             let fv = try callee(f)
@@ -373,9 +372,13 @@ extension Compiler {
 
     // MARK: - calls
 
+    func compileArguments(_ args: [Argument]) throws -> (positional: [Eval], keywords: [(String, Eval)]) {
+        (try args.filter { $0.label == nil }.map { try compileExpr($0.value) },
+         try args.compactMap { a in try a.label.map { ($0, try compileExpr(a.value)) } })
+    }
+
     func compileCall(_ calleeExpr: Expr, _ args: [Argument], _ span: Span) throws -> Eval {
-        let positional = try args.filter { $0.label == nil }.map { try compileExpr($0.value) }
-        let keywords = try args.compactMap { a in try a.label.map { ($0, try compileExpr(a.value)) } }
+        let (positional, keywords) = try compileArguments(args)
         let session = self.session
         let site = CallSite(source, span)
         if case .member(let objectExpr, let name) = calleeExpr.kind {
