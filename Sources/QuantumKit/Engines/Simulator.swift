@@ -286,20 +286,32 @@ public struct Simulator {
         let wide = circuit.clbitCount > Counts.narrowLimit
         var narrow: [Int: Int] = [:]
         var wideCounts: [String: Int] = [:]
-        func record(_ bits: [Bool]) {
+        func record(_ bits: [Bool], times: Int = 1) {
             var bits = bits
             noise.misread(&bits, measured: measured, random: &random)
             if wide {
-                wideCounts[String(bits.reversed().map { $0 ? "1" : "0" }), default: 0] += 1
+                wideCounts[String(decoding: bits.reversed().map { $0 ? UInt8(ascii: "1") : UInt8(ascii: "0") }, as: UTF8.self), default: 0] += times
             } else {
-                narrow[Simulator.key(bits), default: 0] += 1
+                narrow[Simulator.key(bits), default: 0] += times
             }
         }
         if let terminal = terminalMeasurements {
-            for sample in tableau.sample(terminal.map { $0.0 }, shots: shots, random: &random) {
+            // Without readout error a shot is its packed sample, so equal samples are tallied
+            // first and each distinct outcome is unpacked once (a GHZ state has two).
+            let samples = tableau.sample(terminal.map { $0.0 }, shots: shots, random: &random)
+            var tally: [([UInt64], Int)] = []
+            if noise.readoutError == 0 {
+                var index: [[UInt64]: Int] = [:]
+                for sample in samples {
+                    if let i = index[sample] { tally[i].1 += 1 } else { index[sample] = tally.count; tally.append((sample, 1)) }
+                }
+            } else {
+                tally = samples.map { ($0, 1) }
+            }
+            for (sample, times) in tally {
                 var bits = [Bool](repeating: false, count: circuit.clbitCount)
                 for (j, (_, c)) in terminal.enumerated() { bits[c] = (sample[j / 64] >> UInt64(j % 64)) & 1 != 0 }
-                record(bits)
+                record(bits, times: times)
             }
         } else {
             for shot in 0..<shots {

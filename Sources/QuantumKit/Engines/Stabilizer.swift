@@ -118,18 +118,26 @@ public final class StabilizerTableau {
 
     // MARK: - measurement
 
-    /// Row h becomes row i times row h, with the sign of the product.
+    /// Row h becomes row i times row h, with the sign of the product. Through raw pointers:
+    /// measuring n qubits runs this O(n²) times, and array writes would check uniqueness each time.
     func rowsum(_ h: Int, _ i: Int) {
         var total = 2 * Int(sign[h]) + 2 * Int(sign[i])
-        for w in 0..<words {
-            let x1 = x[i * words + w], z1 = z[i * words + w], x2 = x[h * words + w], z2 = z[h * words + w]
-            let y1 = x1 & z1, xOnly1 = x1 & ~z1, zOnly1 = ~x1 & z1
-            let y2 = x2 & z2, xOnly2 = x2 & ~z2, zOnly2 = ~x2 & z2
-            let plus = (y1 & zOnly2) | (xOnly1 & y2) | (zOnly1 & xOnly2)
-            let minus = (y1 & xOnly2) | (xOnly1 & zOnly2) | (zOnly1 & y2)
-            total += plus.nonzeroBitCount - minus.nonzeroBitCount
-            x[h * words + w] = x2 ^ x1
-            z[h * words + w] = z2 ^ z1
+        let words = self.words
+        x.withUnsafeMutableBufferPointer { xs in
+            z.withUnsafeMutableBufferPointer { zs in
+                let xi = xs.baseAddress! + i * words, zi = zs.baseAddress! + i * words
+                let xh = xs.baseAddress! + h * words, zh = zs.baseAddress! + h * words
+                for w in 0..<words {
+                    let x1 = xi[w], z1 = zi[w], x2 = xh[w], z2 = zh[w]
+                    let y1 = x1 & z1, xOnly1 = x1 & ~z1, zOnly1 = ~x1 & z1
+                    let y2 = x2 & z2, xOnly2 = x2 & ~z2, zOnly2 = ~x2 & z2
+                    let plus = (y1 & zOnly2) | (xOnly1 & y2) | (zOnly1 & xOnly2)
+                    let minus = (y1 & xOnly2) | (xOnly1 & zOnly2) | (zOnly1 & y2)
+                    total += plus.nonzeroBitCount - minus.nonzeroBitCount
+                    xh[w] = x2 ^ x1
+                    zh[w] = z2 ^ z1
+                }
+            }
         }
         sign[h] = ((total % 4) + 4) % 4 == 2 ? 1 : 0
     }
