@@ -21,6 +21,35 @@ final class FusionTests: XCTestCase {
         }
     }
 
+    /// H, RY and CX fuse into real 4x4 blocks, which take the real kernels: on every ordered
+    /// pair of 5 qubits (qubit 0's lane kernel included), with a control, in both precisions.
+    func testRealFusedBlocksEqualGateByGateOnEveryPair() throws {
+        for precision in [Precision.double, .single] {
+            for a in 0..<5 {
+                for b in 0..<5 where b != a {
+                    for controlled in [false, true] {
+                        var c = Circuit(qubits: 5)
+                        for q in 0..<5 { c.append(Operation(.ry, [q], params: [Parameter(0.3 + 0.4 * Double(q))])) }
+                        // a gate on every qubit ends the fusion run, so the blocks below act on a dense state
+                        c.append(Operation(.x, [4], controls: [0, 1, 2, 3]))
+                        c.append(Operation(.h, [a]))
+                        c.append(Operation(.ry, [b], params: [Parameter(1.1)]))
+                        c.append(Operation(.x, [b], controls: [a]))
+                        c.append(Operation(.ry, [a], params: [Parameter(0.9)]))
+                        c.append(Operation(.x, [a], controls: [b]))
+                        c.append(Operation(.h, [b]))
+                        if controlled, let other = (0..<5).first(where: { $0 != a && $0 != b }) {
+                            c.append(Operation(.ry, [a], params: [Parameter(0.7)], controls: [other]))
+                        }
+                        let fused = try Simulator(precision: precision).finalState(c)
+                        assertStatesEqual(fused, try referenceState(c), tolerance: precision == .double ? 1e-12 : 1e-6,
+                                          "\(precision) pair \(a), \(b) controlled \(controlled)")
+                    }
+                }
+            }
+        }
+    }
+
     func testFusionCutsPassesAndKeepsEveryGate() throws {
         // 20 layers of rotations and a CX brick on 8 qubits: every block is at most 2 qubits wide
         var c = Circuit(qubits: 8)

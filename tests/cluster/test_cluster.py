@@ -54,6 +54,11 @@ def test_status_names_ray_version_nodes_and_cpus(ray_head, notebook):
     assert f"Ray {version} at http://127.0.0.1:8265" in status
     assert "1 node, 2 CPUs" in status
     assert ray_head.token not in status
+    # Disconnecting sends later jobs to this machine again.
+    assert "disconnected from http://127.0.0.1:8265" in text_of(nb.run("%cluster disconnect"))
+    nb.run("kernel coin() {\n    qubit q[1]\n    h q[0]\n}\nlet here = async run(coin(), shots: 10)")
+    assert '"local"' in result_text(nb.run("here.where"))
+    assert "no cluster" in text_of(nb.run("%cluster status"))
 
 
 def test_a_20_qubit_run_on_the_cluster_equals_the_local_run_with_the_same_seed(ray_head, notebook):

@@ -160,6 +160,7 @@ struct StateVectorKernels<Real: StateScalar> {
     /// A dense 4x4 matrix on qubit 0 (matrix bit 0) and the qubit with bit value `bit1`; the
     /// subspace fixes bit1 to 0 and the controls.
     func dense2OnQubitZero(_ space: Subspace, bit1: Int, _ m: [Complex]) {
+        if m.allSatisfy({ $0.im == 0 }) { return realDense2OnQubitZero(space, bit1: bit1, m) }
         let lanes = self.lanes
         let p0 = Scalar(m[0], m[4]), p1 = Scalar(m[1], m[5]), p2 = Scalar(m[2], m[6]), p3 = Scalar(m[3], m[7])
         let q0 = Scalar(m[8], m[12]), q1 = Scalar(m[9], m[13]), q2 = Scalar(m[10], m[14]), q3 = Scalar(m[11], m[15])
@@ -172,6 +173,26 @@ struct StateVectorKernels<Real: StateScalar> {
             let w2 = StateVectorKernels.swapPairs(v2), w3 = StateVectorKernels.swapPairs(v3)
             lanes[k] = p3.timesAdding(p2.timesAdding(p1.timesAdding(p0.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
             lanes[k + half] = q3.timesAdding(q2.timesAdding(q1.timesAdding(q0.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
+        }
+    }
+
+    /// `dense2OnQubitZero` for a real matrix (H, RY, CX and their products): each output lane is
+    /// four real-weighted lanes, half the products of the complex kernel and no pair swaps.
+    func realDense2OnQubitZero(_ space: Subspace, bit1: Int, _ m: [Complex]) {
+        let lanes = self.lanes
+        @inline(__always) func column(_ r: Int, _ j: Int) -> Lane {
+            let top = Real(m[4 * r + j].re), bottom = Real(m[4 * r + 4 + j].re)
+            return SIMD4(top, top, bottom, bottom)
+        }
+        let (p0, p1, p2, p3) = (column(0, 0), column(0, 1), column(0, 2), column(0, 3))
+        let (q0, q1, q2, q3) = (column(2, 0), column(2, 1), column(2, 2), column(2, 3))
+        let half = bit1 >> 1
+        space.forEachLane(n) { k in
+            let p = lanes[k], q = lanes[k + half]
+            let v0 = StateVectorKernels.firstTwice(p), v1 = StateVectorKernels.secondTwice(p)
+            let v2 = StateVectorKernels.firstTwice(q), v3 = StateVectorKernels.secondTwice(q)
+            lanes[k] = p0 * v0 + p1 * v1 + p2 * v2 + p3 * v3
+            lanes[k + half] = q0 * v0 + q1 * v1 + q2 * v2 + q3 * v3
         }
     }
 
@@ -197,6 +218,8 @@ struct StateVectorKernels<Real: StateScalar> {
     /// A dense 4x4 matrix on qubits with bit values `bit0` (matrix index bit 0) and `bit1`.
     func dense2(_ space: Subspace, bit0: Int, bit1: Int, _ m: [Complex]) {
         let lanes = self.lanes
+        let real = m.allSatisfy { $0.im == 0 }
+        let r = m.map { Lane(repeating: Real($0.re)) }
         let s = m.map(Scalar.init)
         let offsets = (0, bit0, bit1, bit0 + bit1)
         space.forEachChunk(n) { firstRun, endRun, length, runs in
@@ -213,12 +236,28 @@ struct StateVectorKernels<Real: StateScalar> {
                     continue
                 }
                 let h0 = offsets.1 >> 1, h1 = offsets.2 >> 1, h2 = offsets.3 >> 1
+                var k = base >> 1
+                let end = (base + length) >> 1
+                if real {
+                    // A real matrix: half the products and no pair swaps.
+                    let (r00, r01, r02, r03) = (r[0], r[1], r[2], r[3])
+                    let (r10, r11, r12, r13) = (r[4], r[5], r[6], r[7])
+                    let (r20, r21, r22, r23) = (r[8], r[9], r[10], r[11])
+                    let (r30, r31, r32, r33) = (r[12], r[13], r[14], r[15])
+                    while k < end {
+                        let v0 = lanes[k], v1 = lanes[k + h0], v2 = lanes[k + h1], v3 = lanes[k + h2]
+                        lanes[k] = r00 * v0 + r01 * v1 + r02 * v2 + r03 * v3
+                        lanes[k + h0] = r10 * v0 + r11 * v1 + r12 * v2 + r13 * v3
+                        lanes[k + h1] = r20 * v0 + r21 * v1 + r22 * v2 + r23 * v3
+                        lanes[k + h2] = r30 * v0 + r31 * v1 + r32 * v2 + r33 * v3
+                        k += 1
+                    }
+                    continue
+                }
                 let (s00, s01, s02, s03) = (s[0], s[1], s[2], s[3])
                 let (s10, s11, s12, s13) = (s[4], s[5], s[6], s[7])
                 let (s20, s21, s22, s23) = (s[8], s[9], s[10], s[11])
                 let (s30, s31, s32, s33) = (s[12], s[13], s[14], s[15])
-                var k = base >> 1
-                let end = (base + length) >> 1
                 while k < end {
                     let v0 = lanes[k], v1 = lanes[k + h0], v2 = lanes[k + h1], v3 = lanes[k + h2]
                     let w0 = StateVectorKernels.swapPairs(v0), w1 = StateVectorKernels.swapPairs(v1)
