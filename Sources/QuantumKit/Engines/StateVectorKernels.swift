@@ -48,6 +48,16 @@ struct StateVectorKernels<Real: StateScalar> {
         }
     }
 
+    /// One row of a complex 4x4 product: Σ m_j v_j, as two chains of fused multiply-adds (the
+    /// real weights on the lanes, the signed imaginary weights on the swapped lanes) joined once.
+    /// Short chains keep the FMA units busy; one chain per term would wait on its own latency.
+    @inline(__always) static func row(_ m0: Scalar, _ m1: Scalar, _ m2: Scalar, _ m3: Scalar,
+                                      _ v: (Lane, Lane, Lane, Lane), _ w: (Lane, Lane, Lane, Lane)) -> Lane {
+        let re = (m0.re * v.0).addingProduct(m1.re, v.1).addingProduct(m2.re, v.2).addingProduct(m3.re, v.3)
+        let im = (m0.imSigned * w.0).addingProduct(m1.imSigned, w.1).addingProduct(m2.imSigned, w.2).addingProduct(m3.imSigned, w.3)
+        return re + im
+    }
+
     /// Runs the kernel a gate's shape chose (see `MatrixGate.kernel`).
     func run(_ kernel: KernelChoice) {
         switch kernel {
@@ -169,10 +179,11 @@ struct StateVectorKernels<Real: StateScalar> {
             let p = lanes[k], q = lanes[k + half]
             let v0 = StateVectorKernels.firstTwice(p), v1 = StateVectorKernels.secondTwice(p)
             let v2 = StateVectorKernels.firstTwice(q), v3 = StateVectorKernels.secondTwice(q)
-            let w0 = StateVectorKernels.swapPairs(v0), w1 = StateVectorKernels.swapPairs(v1)
-            let w2 = StateVectorKernels.swapPairs(v2), w3 = StateVectorKernels.swapPairs(v3)
-            lanes[k] = p3.timesAdding(p2.timesAdding(p1.timesAdding(p0.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
-            lanes[k + half] = q3.timesAdding(q2.timesAdding(q1.timesAdding(q0.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
+            let v = (v0, v1, v2, v3)
+            let w = (StateVectorKernels.swapPairs(v0), StateVectorKernels.swapPairs(v1),
+                     StateVectorKernels.swapPairs(v2), StateVectorKernels.swapPairs(v3))
+            lanes[k] = StateVectorKernels.row(p0, p1, p2, p3, v, w)
+            lanes[k + half] = StateVectorKernels.row(q0, q1, q2, q3, v, w)
         }
     }
 
@@ -259,13 +270,13 @@ struct StateVectorKernels<Real: StateScalar> {
                 let (s20, s21, s22, s23) = (s[8], s[9], s[10], s[11])
                 let (s30, s31, s32, s33) = (s[12], s[13], s[14], s[15])
                 while k < end {
-                    let v0 = lanes[k], v1 = lanes[k + h0], v2 = lanes[k + h1], v3 = lanes[k + h2]
-                    let w0 = StateVectorKernels.swapPairs(v0), w1 = StateVectorKernels.swapPairs(v1)
-                    let w2 = StateVectorKernels.swapPairs(v2), w3 = StateVectorKernels.swapPairs(v3)
-                    lanes[k] = s03.timesAdding(s02.timesAdding(s01.timesAdding(s00.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
-                    lanes[k + h0] = s13.timesAdding(s12.timesAdding(s11.timesAdding(s10.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
-                    lanes[k + h1] = s23.timesAdding(s22.timesAdding(s21.timesAdding(s20.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
-                    lanes[k + h2] = s33.timesAdding(s32.timesAdding(s31.timesAdding(s30.times(v0, swapped: w0), v1, swapped: w1), v2, swapped: w2), v3, swapped: w3)
+                    let v = (lanes[k], lanes[k + h0], lanes[k + h1], lanes[k + h2])
+                    let w = (StateVectorKernels.swapPairs(v.0), StateVectorKernels.swapPairs(v.1),
+                             StateVectorKernels.swapPairs(v.2), StateVectorKernels.swapPairs(v.3))
+                    lanes[k] = StateVectorKernels.row(s00, s01, s02, s03, v, w)
+                    lanes[k + h0] = StateVectorKernels.row(s10, s11, s12, s13, v, w)
+                    lanes[k + h1] = StateVectorKernels.row(s20, s21, s22, s23, v, w)
+                    lanes[k + h2] = StateVectorKernels.row(s30, s31, s32, s33, v, w)
                     k += 1
                 }
             }
