@@ -56,8 +56,7 @@ public struct RayClient: Sendable {
     public func job(_ id: String) throws -> JSON? {
         let response = try send("GET", "/api/jobs/\(id)")
         if response.status == 404 { return nil }
-        try check(response)
-        return try JSON.parse(response.body)
+        return try decode(response, "GET /api/jobs/\(id)")
     }
 
     public func logs(_ id: String) throws -> String {
@@ -73,10 +72,13 @@ public struct RayClient: Sendable {
     }
 
     func call(_ method: String, _ path: String, body: JSON? = nil) throws -> JSON {
-        let response = try send(method, path, body: body?.bytes ?? [], type: "application/json")
+        try decode(try send(method, path, body: body?.bytes ?? [], type: "application/json"), "\(method) \(path)")
+    }
+
+    func decode(_ response: HTTPClient.Response, _ request: String) throws -> JSON {
         try check(response)
         do { return try JSON.parse(response.body) } catch {
-            throw ClusterError("C008", "the cluster's answer to \(method) \(path) is not JSON: \(response.text.prefix(200))")
+            throw ClusterError("C008", "the cluster's answer to \(request) is not JSON: \(response.text.prefix(200))")
         }
     }
 

@@ -158,7 +158,7 @@ final class Magics {
         case "status":
             say(try session.jobs.status())
         case "disconnect":
-            say(try session.jobs.disconnect())
+            say(session.jobs.disconnect())
         default:
             throw MagicError("%cluster takes connect, status or disconnect, like %cluster connect ray http://head:8265")
         }

@@ -41,7 +41,6 @@ public final class JobBook {
         do { version = try ray.client.rayVersion() } catch let e as ClusterError where e.code == "C003" {
             throw ClusterError("C001", e.message, help: "is the Ray head running (ray start --head) and its dashboard port (8265) reachable from here?")
         }
-        try submitPending()
         cluster = ray
         return "connected to Ray \(version) at \(ray.location); runs with async go there"
     }
@@ -51,9 +50,8 @@ public final class JobBook {
         cluster = try reportingClusterErrors { try RayBackend(url: url, token: token) }
     }
 
-    public func disconnect() throws -> String {
+    public func disconnect() -> String {
         guard let ray = cluster else { return "no cluster connected; async runs go to this machine" }
-        try submitPending()
         cluster = nil
         return "disconnected from \(ray.location); new jobs run on this machine (jobs already on the cluster can still be awaited)"
     }
@@ -163,10 +161,12 @@ public final class JobBook {
 
     /// `job("ID")`: a job of this session, or one the cluster still knows (after a restart).
     func find(_ id: String) throws -> JobValue {
-        let parts = id.split(separator: "#", maxSplits: 1)
-        let batchID = String(parts[0])
+        let parts = id.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
         let index = parts.count == 2 ? Int(parts[1]) : nil
-        if parts.count == 2 && index == nil { throw SynQError.value("'\(id)' is not a job id (like synq-1a2b3c4d-3 or synq-1a2b3c4d-3#17)") }
+        guard !parts[0].isEmpty, parts.count == 1 || index != nil else {
+            throw SynQError.value("'\(id)' is not a job id (like synq-1a2b3c4d-3 or synq-1a2b3c4d-3#17)")
+        }
+        let batchID = String(parts[0])
         try submitPending()
         let batch: JobBatch
         if let known = batches.first(where: { $0.id == batchID }) {
