@@ -1,5 +1,6 @@
 import CTLS
 import Glibc
+import Support
 
 /// A small HTTP/1.1 client: one connection per request (`Connection: close`), http or https
 /// (OpenSSL, the system's CA store or SSL_CERT_FILE, the host name checked). Enough for a REST
@@ -78,7 +79,7 @@ public struct HTTPClient: Sendable {
         }
         let headers = lines.dropFirst().compactMap { line -> (String, String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: " \t"))
+            return (line[..<colon].lowercased(), String(line[line.index(after: colon)...]).trimmingCharacters())
         }
         var body = Array(raw[end.upperBound...])
         if headers.contains(where: { $0.0 == "transfer-encoding" && $0.1.lowercased().contains("chunked") }) {
@@ -95,19 +96,13 @@ public struct HTTPClient: Sendable {
         while true {
             guard let lineEnd = data[i...].firstRange(of: [13, 10]) else { throw TransportError(description: "a chunked answer was cut off") }
             let sizeText = String(decoding: data[i..<lineEnd.lowerBound], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(in: " "), radix: 16) else { throw TransportError(description: "a bad chunk size") }
+            guard let size = Int(String(sizeText).trimmingCharacters(), radix: 16) else { throw TransportError(description: "a bad chunk size") }
             i = lineEnd.upperBound
             if size == 0 { return out }
             guard i + size <= data.count else { throw TransportError(description: "a chunked answer was cut off") }
             out += data[i..<i + size]
             i += size + 2
         }
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: String) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
     }
 }
 

@@ -43,23 +43,22 @@ public enum JobTask: Equatable, Sendable {
     }
 
     var json: JSON {
+        var o: JSONObject
+        let (seed, noise, precision): (UInt64?, NoiseModel, Precision)
         switch self {
         case .run(let t):
-            var o: JSONObject = ["kind": "run", "circuit": CircuitCoding.encode(t.circuit), "shots": .int(t.shots)]
-            if let seed = t.seed { o["seed"] = .int(Int(bitPattern: UInt(seed))) }
+            o = ["kind": "run", "circuit": CircuitCoding.encode(t.circuit), "shots": .int(t.shots)]
+            (seed, noise, precision) = (t.seed, t.noise, t.precision)
             o["engine"] = .string(t.engine.rawValue)
-            o["noise"] = CircuitCoding.encode(t.noise)
-            o["precision"] = .string(t.precision.rawValue)
-            return .object(o)
         case .expect(let t):
-            var o: JSONObject = ["kind": "expect", "circuit": CircuitCoding.encode(t.circuit),
-                                 "observable": CircuitCoding.encode(t.observable)]
+            o = ["kind": "expect", "circuit": CircuitCoding.encode(t.circuit), "observable": CircuitCoding.encode(t.observable)]
             if let shots = t.shots { o["shots"] = .int(shots) }
-            if let seed = t.seed { o["seed"] = .int(Int(bitPattern: UInt(seed))) }
-            o["noise"] = CircuitCoding.encode(t.noise)
-            o["precision"] = .string(t.precision.rawValue)
-            return .object(o)
+            (seed, noise, precision) = (t.seed, t.noise, t.precision)
         }
+        if let seed { o["seed"] = .int(Int(bitPattern: UInt(seed))) }
+        o["noise"] = CircuitCoding.encode(noise)
+        o["precision"] = .string(precision.rawValue)
+        return .object(o)
     }
 
     init(json: JSON) throws {

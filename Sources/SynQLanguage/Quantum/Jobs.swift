@@ -21,8 +21,7 @@ public final class JobBook {
     public var retrySeconds = 30.0
 
     init() {
-        var random = SeededRandom.fromEntropy()
-        sessionTag = String(random.next() & 0xffff_ffff, radix: 16)
+        sessionTag = String(QuantumLibrary.freshSeed() & 0xffff_ffff, radix: 16)
         if let text = getenv("SYNQ_CLUSTER_RETRY_SECONDS").map({ String(cString: $0) }), let s = Double(text), s >= 0 { retrySeconds = s }
     }
 
@@ -87,7 +86,8 @@ public final class JobBook {
             pending = batch
         }
         batch.tasks.append(task)
-        return JobValue(.task(batch, batch.tasks.count - 1), book: self)
+        batch.taskCount += 1
+        return JobValue(.task(batch, batch.taskCount - 1), book: self)
     }
 
     /// Sends the batch the current statement filled. Called at the end of every statement.
@@ -101,7 +101,6 @@ public final class JobBook {
         var info = [("synq_session", sessionTag), ("synq_tasks", String(batch.tasks.count))] + metadata
         if batch.tasks.count == 1 { info.append(("synq_qubits", String(batch.tasks[0].circuit.qubitCount))) }
         try batch.backend.submit(JobSpec(tasks: batch.tasks), id: batch.id, metadata: info)
-        batch.taskCount = batch.tasks.count
         batch.tasks = []
         batch.started = LiveProgress.now()
         batches.append(batch)
@@ -197,7 +196,7 @@ public final class JobBook {
     func rows() throws -> [[(String, Value)]] {
         try submitPending()
         var rows: [[(String, Value)]] = batches.map { b in
-            if !b.report.state.isFinal { try? b.refresh() }
+            b.refreshIfOpen()
             return JobBook.row(b.id, b.report.state.rawValue, b.backend.location, b.taskCount, b.elapsed)
         }
         guard let ray = cluster, let notebook = metadata.first(where: { $0.0 == "synq_notebook" })?.1 else { return rows }
@@ -239,6 +238,11 @@ final class JobBatch {
     func refresh() throws {
         report = try backend.report(id)
         if report.state.isFinal { finished = LiveProgress.now() }
+    }
+
+    /// The latest state for a display or a member read; an unreachable cluster keeps the last one.
+    func refreshIfOpen() {
+        if !report.state.isFinal { try? refresh() }
     }
 
     /// The value of task `index`, or the error that ended the job.
@@ -290,7 +294,7 @@ public final class JobValue: NativeObject {
 
     public var id: String {
         switch shape {
-        case .task(let b, let i): return b.tasks.count + b.taskCount == 1 ? b.id : "\(b.id)#\(i)"
+        case .task(let b, let i): return b.taskCount == 1 ? b.id : "\(b.id)#\(i)"
         case .batch(let b): return b.id
         case .group(let jobs): return "all(\(jobs.count) jobs)"
         }
@@ -318,13 +322,13 @@ public final class JobValue: NativeObject {
 
     public var typeName: String { "Job" }
     public var text: String {
-        for b in batches where !b.report.state.isFinal { try? b.refresh() }
+        for b in batches { b.refreshIfOpen() }
         return "<Job \(id): \(state.rawValue) on \(batches.first?.backend.location ?? "local")>"
     }
 
     public func member(_ name: String, context: CallContext) throws -> Value? {
         try book.submitPending()
-        for b in batches where !b.report.state.isFinal { try? b.refresh() }
+        for b in batches { b.refreshIfOpen() }
         switch name {
         case "id": return .string(id)
         case "state": return .string(state.rawValue)
