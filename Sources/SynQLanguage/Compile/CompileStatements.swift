@@ -196,6 +196,7 @@ extension Compiler {
 
     func compileAssignment(_ target: Expr, _ op: String, _ valueExpr: Expr, span: Span) throws -> Exec {
         let rhs = try compileExpr(valueExpr)
+        let plain = op == "=", adds = op == "+="
         func combine(_ old: Value, _ new: Value) throws -> Value {
             switch op {
             case "+=": return try Operators.add(old, new)
@@ -238,9 +239,9 @@ extension Compiler {
                 let store = session.globals
                 return { [self] f in
                     let new = try rhs(f)
-                    if op == "=" { store.set(slot, new); return .normal }
+                    if plain { store.set(slot, new); return .normal }
                     guard store.defined[slot] else { throw self.locate(SynQError("E001", "NameError", "'\(name)' is used before it has a value"), target.span) }
-                    if op == "+=" {
+                    if adds {
                         if case .int(let a) = store.values[slot], case .int(let b) = new {
                             let (r, o) = a.addingReportingOverflow(b)
                             if !o { store.values[slot] = .int(r); return .normal }
@@ -261,7 +262,7 @@ extension Compiler {
                 let c = try container(f), i = try index(f)
                 let new = try rhs(f)
                 do {
-                    let value = op == "=" ? new : try combine(try Indexing.get(c, i), new)
+                    let value = plain ? new : try combine(try Indexing.get(c, i), new)
                     try Indexing.set(c, i, value)
                 } catch { throw self.locate(error, span) }
                 return .normal
@@ -275,7 +276,7 @@ extension Compiler {
                     guard case .record(let r) = o, r.enumCase == nil, let i = r.type.fields.firstIndex(of: name) else {
                         throw SynQError("T004", "AttributeError", "cannot set field '\(name)' on \(Format.typeName(o))")
                     }
-                    r.fields[i] = op == "=" ? new : try combine(r.fields[i], new)
+                    r.fields[i] = plain ? new : try combine(r.fields[i], new)
                 } catch { throw self.locate(error, span) }
                 return .normal
             }

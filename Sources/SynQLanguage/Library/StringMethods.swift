@@ -89,20 +89,22 @@ enum StringMethods {
         guard !utf8.contains(where: { $0 >= 0x80 }) else {
             return s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
         }
-        var out: [String] = []
-        var start: String.UTF8View.Index? = nil
-        var i = utf8.startIndex
-        while i != utf8.endIndex {
-            let b = utf8[i]
-            if b == 32 || (b >= 9 && b <= 13) {
-                if let st = start { out.append(String(s[st..<i])); start = nil }
-            } else if start == nil {
-                start = i
+        var text = s
+        return text.withUTF8 { bytes in
+            // ASCII: each word is made straight from its bytes, with no index arithmetic.
+            var out: [String] = []
+            var start = -1
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                if b == 32 || (b >= 9 && b <= 13) {
+                    if start >= 0 { out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)); start = -1 }
+                } else if start < 0 {
+                    start = i
+                }
             }
-            i = utf8.index(after: i)
+            if start >= 0 { out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)) }
+            return out
         }
-        if let st = start { out.append(String(s[st...])) }
-        return out
     }
 
     /// Python-style `{}` templates with a small format spec: [align][width][.precision][f|e|d|%].

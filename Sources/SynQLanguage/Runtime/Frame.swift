@@ -69,12 +69,16 @@ final class FunctionProto {
     let isKernel: Bool
     /// A kernel that allocates its own qubits: calling it builds and returns a Circuit.
     let buildsCircuit: Bool
-    /// Frames of finished calls that nothing kept, ready for the next call.
-    private var spareFrames: [Frame] = []
+    /// Frames of finished calls that nothing kept, ready for the next call: a list linked
+    /// through the spare frames' `parent`, which costs no array bookkeeping per call.
+    private var spareFrames: Frame?
+    private var spareCount = 0
 
     /// A frame for a call: a spare one when there is one, else a new one.
     @inline(__always) func frame(parent: Frame?) -> Frame {
-        if let spare = spareFrames.popLast() {
+        if let spare = spareFrames {
+            spareFrames = spare.header.parent
+            spareCount -= 1
             spare.header.parent = parent
             return spare
         }
@@ -83,9 +87,11 @@ final class FunctionProto {
 
     /// Takes back a call's frame unless a closure still holds it.
     @inline(__always) func recycle(_ frame: inout Frame) {
-        guard spareFrames.count < 32, isKnownUniquelyReferenced(&frame) else { return }
+        guard spareCount < 32, isKnownUniquelyReferenced(&frame) else { return }
         frame.recycle()
-        spareFrames.append(frame)
+        frame.header.parent = spareFrames
+        spareFrames = frame
+        spareCount += 1
     }
     let span: Span
     let source: Source

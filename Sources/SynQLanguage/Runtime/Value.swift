@@ -45,6 +45,19 @@ public enum MapKey: Hashable {
         }
     }
 
+    /// The payload alone (no case number): keys of different kinds that hash alike still
+    /// differ under ==, and a String key costs one hash of its bytes.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .int(let v): hasher.combine(v)
+        case .string(let s): hasher.combine(s)
+        case .bool(let b): hasher.combine(b)
+        case .float(let f): hasher.combine(f)
+        case .tuple(let keys): hasher.combine(keys)
+        case .none: hasher.combine(0)
+        }
+    }
+
     public var value: Value {
         switch self {
         case .int(let v): return .int(v)
@@ -68,10 +81,22 @@ public final class MapRef {
 
     public var count: Int { keys.count }
 
+    /// The key of the latest lookup and its position: `m[k] = m.get(k, 0) + 1` hashes `k` once.
+    private var lastKey: MapKey?
+    private var lastPosition = 0
+
+    private func position(of key: MapKey) -> Int? {
+        if let lastKey, lastKey == key { return lastPosition }
+        guard let i = index[key] else { return nil }
+        lastKey = key
+        lastPosition = i
+        return i
+    }
+
     public subscript(key: MapKey) -> Value? {
-        get { index[key].map { values[$0] } }
+        get { position(of: key).map { values[$0] } }
         set {
-            if let i = index[key] {
+            if let i = position(of: key) {
                 if let newValue { values[i] = newValue } else { removeAt(i) }
             } else if let newValue {
                 index[key] = keys.count
@@ -82,6 +107,7 @@ public final class MapRef {
     }
 
     private func removeAt(_ i: Int) {
+        lastKey = nil
         index[keys[i]] = nil
         keys.remove(at: i)
         values.remove(at: i)
