@@ -227,10 +227,8 @@ extension Compiler {
     /// An operator's operand: a local of the running function is read in place, anything else
     /// through its compiled closure (one closure call fewer per operand in `n - 1`, `a < b`).
     func compileOperand(_ e: Expr) throws -> Operand {
-        if case .name(let name) = e.kind, case .local(0, let slot, _)? = resolve(name) {
-            return Operand(slot: slot, eval: { f in f.slots[slot] })
-        }
-        return Operand(slot: -1, eval: try compileExpr(e))
+        let slot: Int = { if case .name(let name) = e.kind, case .local(0, let slot, _)? = resolve(name) { return slot }; return -1 }()
+        return Operand(slot: slot, eval: try compileExpr(e))
     }
 
     /// `x + 1`, `n < 2` and the like: an Int literal on the right needs no closure of its own.
@@ -475,7 +473,8 @@ extension Compiler {
     }
 }
 
-/// See `Compiler.compileOperand`; `slot` is -1 when the operand is not a local of the frame.
+/// See `Compiler.compileOperand`: `slot` (-1 when the operand is not a local of the frame)
+/// is the fast path of `eval`.
 struct Operand {
     let slot: Int
     let eval: Eval
