@@ -233,36 +233,47 @@ def test_debugger_panel(lab):
             bug.click()
             expect(panel.locator(".jp-DebuggerBugButton[aria-pressed='true']")).to_have_count(1)
 
-            # a breakpoint on line 4 (s += x), by clicking the gutter beside it. JupyterLab sends
-            # the gutter's breakpoints only once its debug session has started and drops a click
-            # made before, so a click that the sidebar does not list is taken back and made again.
+            # the debugger sidebar open, so that its breakpoints panel lists what the gutter holds
+            sidebar = page.locator(".lm-TabBar-tab[data-id='jp-debugger-sidebar']")
+            if sidebar.get_attribute("aria-selected") != "true":
+                sidebar.click()
+            expect(page.locator(".jp-DebuggerBreakpoints")).to_be_visible()
+
+            # a breakpoint on line 4 (s += x), by clicking the gutter beside it. JupyterLab drops a
+            # gutter click made before its debug session has started, so until the sidebar lists
+            # exactly that one breakpoint, whatever is there is removed and the click made again.
             cell = panel.locator(".jp-Cell").first
             listed = page.locator(".jp-DebuggerBreakpoint")
+            icons = cell.locator(".cm-breakpoint-icon:visible")   # the gutter's hidden spacer holds one too
 
             def click_gutter_of_line_4():
                 line = cell.locator(".cm-line").nth(3).bounding_box()
                 gutter = cell.locator(".cm-gutter.cm-breakpoint-gutter").bounding_box()
                 page.mouse.click(gutter["x"] + gutter["width"] / 2, line["y"] + line["height"] / 2)
 
+            def remove_all_breakpoints():
+                page.locator(".jp-DebuggerSidebar").get_by_title("Remove All Breakpoints").first.click()
+                page.locator(".jp-Dialog .jp-mod-accept").click()
+                expect(listed).to_have_count(0)
+                expect(icons).to_have_count(0)
+
             for attempt in range(6):
-                if cell.locator(".cm-breakpoint-icon").count():
-                    click_gutter_of_line_4()
-                    expect(cell.locator(".cm-breakpoint-icon")).to_have_count(0)
+                if listed.count() or icons.count():
+                    remove_all_breakpoints()
                 click_gutter_of_line_4()
-                expect(cell.locator(".cm-breakpoint-icon")).to_have_count(1)
                 try:
                     expect(listed).to_have_count(1, timeout=10_000)
+                    expect(listed.locator(".jp-DebuggerBreakpoint-line")).to_have_text("4", timeout=1_000)
+                    expect(icons).to_have_count(1, timeout=1_000)
                     break
                 except AssertionError:
+                    print(f"attempt {attempt}: listed {listed.all_inner_texts()}, {icons.count()} gutter icons")
                     if attempt == 5:
                         raise
 
             cell.locator(".cm-content").click()
             page.keyboard.press("Shift+Enter")
             expect(page.locator(".jp-DebuggerCallstack")).to_contain_text("total", timeout=60_000)
-            sidebar = page.locator(".lm-TabBar-tab[data-id='jp-debugger-sidebar']")
-            if sidebar.get_attribute("aria-selected") != "true":
-                sidebar.click()
             variables = page.locator(".jp-DebuggerVariables")
             expect(variables).to_be_visible()
             expect(variables).to_contain_text("xs")
@@ -276,9 +287,7 @@ def test_debugger_panel(lab):
             expect(page.locator(".jp-DebuggerSidebar").get_by_text("P(1) = 0.5", exact=True)).to_have_count(2)
             page.screenshot(path=os.path.join(ARTIFACTS, "lab-debugger-qubits.png"))
             # take the breakpoint away and continue to the end
-            page.locator(".jp-DebuggerSidebar").get_by_title("Remove All Breakpoints").first.click()
-            page.locator(".jp-Dialog .jp-mod-accept").click()
-            expect(page.locator(".jp-DebuggerBreakpoint")).to_have_count(0)
+            remove_all_breakpoints()
             page.locator("jp-button[data-command='debugger:continue'], button[data-command='debugger:continue']").first.click()
             expect(cell.locator(".jp-OutputArea-output")).to_contain_text("6")
             expect(page.locator(".jp-StatusBar-TextItem", has_text="SynQ | Idle")).to_have_count(1)
