@@ -4,28 +4,8 @@ import Support
 @testable import SynQLanguage
 
 final class SessionTests: XCTestCase {
-    /// Runs cells in one session on a large stack; returns each cell's output or error text.
     func run(_ cells: [String], session: Session? = nil) -> [String] {
-        var results: [String] = []
-        Threads.run(stackSize: Threads.largeStack) {
-            let output = CapturedOutput()
-            let s = session ?? Session(output: output)
-            s.output = output
-            for cell in cells {
-                output.text = ""
-                do {
-                    let value = try s.execute(cell)
-                    results.append(output.text + (value.map { v -> String in if case .none = v { return "" }; return Format.repr(v) } ?? ""))
-                } catch let d as Diagnostic {
-                    results.append("error " + d.code)
-                } catch let e as SynQError {
-                    results.append("error " + e.code)
-                } catch {
-                    results.append("error \(error)")
-                }
-            }
-        }
-        return results
+        runCells(cells, in: session ?? Session(output: CapturedOutput()))
     }
 
     func testBindingsFunctionsAndTypesPersistAcrossCells() {

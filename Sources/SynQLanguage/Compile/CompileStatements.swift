@@ -422,6 +422,7 @@ extension Compiler {
             store = { f, v in f.slots[slot] = v }
         }
         let proto = try compileFunctionProto(decl, isKernel: isKernel)
+        if !isKernel, !dryRun, debugger == nil { proto.intFunction = IntFunctionCompiler.compile(decl, in: self) }
         if scope.atCellTopLevel { pendingGlobals[decl.name]?.signature = proto.signature }
         return { f in
             store(f, .function(Closure(proto: proto, env: f)))

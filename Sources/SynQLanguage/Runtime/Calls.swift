@@ -73,6 +73,7 @@ enum Calls {
                 frame.slots[i] = coerced
             } }
             if proto.isKernel { return try session.quantum.runKernel(proto, frame) }
+            if let fast = proto.intFunction, fast.isEnabled, let result = try fast.run(arguments: frame, session: session) { return .int(result) }
             return try proto.body(frame)
         } catch var e as SynQError {
             if let callSite {

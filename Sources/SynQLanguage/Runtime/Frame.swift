@@ -69,6 +69,8 @@ final class FunctionProto {
     let isKernel: Bool
     /// A kernel that allocates its own qubits: calling it builds and returns a Circuit.
     let buildsCircuit: Bool
+    /// The body over unboxed Ints, for functions that compute with Ints alone.
+    var intFunction: IntFunction?
     /// Frames of finished calls that nothing kept, ready for the next call: a list linked
     /// through the spare frames' `parent`, which costs no array bookkeeping per call.
     private var spareFrames: Frame?

@@ -70,6 +70,7 @@ public final class Session {
     var builtins: [String: Value] = [:]
     var modules: [String: Module] = [:]
     var depth = 0
+    let intSlots = IntSlotStack()
     var cellCount = 0
     /// Set while `grad` traces a function.
     var differentiating = false
