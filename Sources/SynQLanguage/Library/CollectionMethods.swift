@@ -106,7 +106,7 @@ enum CollectionMethods {
         method(&t, "last", "xs.last() -> value or nil", "The last element, or nil when empty.") { v, _ in try items(v).last ?? .none }
         method(&t, "join", "xs.join(separator = \"\") -> String", "The elements as text, joined by the separator.") { v, a in
             let sep = a.count > 0 ? try a.string(0, "separator") : ""
-            return .string(try items(v).map(Format.str).joined(separator: sep))
+            return .string(Format.joinedText(try items(v), separator: sep))
         }
         method(&t, "slice", "xs.slice(start, end) -> List", "The elements from start up to end.") { v, a in
             let xs = try items(v)

@@ -8,11 +8,11 @@ enum CoreLibrary {
                 "Writes the values to standard output separated by spaces (like Python's print). Strings print without quotes.") { args in
             let sep = try args.keyword("sep").map { v -> String in guard case .string(let s) = v else { throw SynQError.type("sep must be a String") }; return s } ?? " "
             let end = try args.keyword("end").map { v -> String in guard case .string(let s) = v else { throw SynQError.type("end must be a String") }; return s } ?? "\n"
-            args.context.output.write(args.positional.map(Format.str).joined(separator: sep) + end, toStandardError: false)
+            args.context.output.write(Format.joinedText(args.positional, separator: sep) + end, toStandardError: false)
             return .none
         },
         Builtin("eprint", "eprint(values...)", "Like print, but writes to standard error.") { args in
-            args.context.output.write(args.positional.map(Format.str).joined(separator: " ") + "\n", toStandardError: true)
+            args.context.output.write(Format.joinedText(args.positional, separator: " ") + "\n", toStandardError: true)
             return .none
         },
         Builtin("display", "display(value, id: nil, update: false)",
@@ -183,7 +183,7 @@ enum CoreLibrary {
         case .map(let m): return m.count
         case .tuple(let t): return t.count
         case .range(let r): return r.count
-        case .string(let s): return s.count
+        case .string(let s): return StringMethods.characterCount(s)
         case .object(let o):
             if let sized = o as? Sized { return sized.length }
             fallthrough

@@ -9,7 +9,7 @@ enum StringMethods {
 
     static let table: [String: MethodInfo] = {
         var t: [String: MethodInfo] = [:]
-        method(&t, "len", "s.len() -> Int", "The number of characters.") { v, _ in .int(text(v).count) }
+        method(&t, "len", "s.len() -> Int", "The number of characters.") { v, _ in .int(characterCount(text(v))) }
         method(&t, "upper", "s.upper() -> String", "Upper-case copy.") { v, _ in .string(text(v).uppercased()) }
         method(&t, "lower", "s.lower() -> String", "Lower-case copy.") { v, _ in .string(text(v).lowercased()) }
         method(&t, "trim", "s.trim() -> String", "Copy without leading and trailing white space.") { v, _ in
@@ -23,7 +23,7 @@ enum StringMethods {
             return .list(ListRef(s.components(separatedBy: sep).map { .string($0) }))
         }
         method(&t, "join", "sep.join(xs) -> String", "The elements of xs as text, joined by this string.") { v, a in
-            .string(try a.list(0, "xs").map(Format.str).joined(separator: text(v)))
+            .string(Format.joinedText(try a.list(0, "xs"), separator: text(v)))
         }
         method(&t, "replace", "s.replace(old, new) -> String", "Every occurrence of old replaced by new.") { v, a in
             let old = try a.string(0, "old")
@@ -81,6 +81,23 @@ enum StringMethods {
         method(&t, "reversed", "s.reversed() -> String", "The characters in reverse order.") { v, _ in .string(String(text(v).reversed())) }
         return t
     }()
+
+    /// The number of characters. ASCII text is counted by its bytes, less one for each "\r\n"
+    /// (a single character, as Unicode has it), instead of by Unicode's grapheme rules.
+    static func characterCount(_ s: String) -> Int {
+        var text = s
+        let ascii: Int? = text.withUTF8 { bytes in
+            var pairs = 0
+            var previous: UInt8 = 0
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if b == 10 && previous == 13 { pairs += 1 }
+                previous = b
+            }
+            return bytes.count - pairs
+        }
+        return ascii ?? s.count
+    }
 
     /// The words of a text, split at white space. ASCII text is split byte by byte; other text
     /// by Unicode's white-space property.

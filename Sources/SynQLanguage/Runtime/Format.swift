@@ -19,6 +19,31 @@ public enum Format {
         return repr(v)
     }
 
+    /// The values as text (`str`), joined by `separator`: the bytes are counted first and
+    /// copied into one new string, where appending part by part re-checks capacity each time.
+    static func joinedText(_ values: [Value], separator: String) -> String {
+        let parts = values.map(str)
+        guard parts.count > 1 else { return parts.first ?? "" }
+        var separator = separator
+        let total = parts.reduce(0) { $0 + $1.utf8.count } + separator.utf8.count * (parts.count - 1)
+        return String(unsafeUninitializedCapacity: total) { buffer in
+            separator.withUTF8 { sep in
+                var at = 0
+                func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+                    guard let from = bytes.baseAddress else { return }
+                    (buffer.baseAddress! + at).initialize(from: from, count: bytes.count)
+                    at += bytes.count
+                }
+                for (i, part) in parts.enumerated() {
+                    if i > 0 { append(sep) }
+                    var part = part
+                    part.withUTF8(append)
+                }
+                return at
+            }
+        }
+    }
+
     public static func repr(_ v: Value) -> String {
         switch v {
         case .none: return "nil"
