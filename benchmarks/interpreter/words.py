@@ -1,7 +1,7 @@
 vocabulary = ["alpha", "beta", "gamma", "delta", "qubit", "gate", "phase", "spin", "state", "noise"]
 pieces = []
 x = 7
-for i in range(800_000):
+for i in range(880_000):
     x = (x * 1103515245 + 12345) % 2147483648
     pieces.append(vocabulary[x % 10])
 text = " ".join(pieces)

@@ -384,6 +384,23 @@ extension Compiler {
          try args.compactMap { a in try a.label.map { ($0, try compileExpr(a.value)) } })
     }
 
+    /// Evaluates arguments onto an array; one and two without a loop over an array of closures
+    /// (loading a closure from an array retains it).
+    static func argumentAppender(_ arguments: [Eval]) -> (Frame, inout [Value]) throws -> Void {
+        switch arguments.count {
+        case 0: return { _, _ in }
+        case 1:
+            let a = Step(eval: arguments[0])
+            return { f, values in values.append(try a.eval(f)) }
+        case 2:
+            let (a, b) = (Step(eval: arguments[0]), Step(eval: arguments[1]))
+            return { f, values in values.append(try a.eval(f)); values.append(try b.eval(f)) }
+        default:
+            let steps = arguments.map { Step(eval: $0) }
+            return { f, values in for a in steps { values.append(try a.eval(f)) } }
+        }
+    }
+
     func compileCall(_ calleeExpr: Expr, _ args: [Argument], _ span: Span) throws -> Eval {
         let (positional, keywords) = try compileArguments(args)
         let session = self.session
@@ -396,11 +413,11 @@ extension Compiler {
             if !isTypeCase {
                 let object = try compileExpr(objectExpr)
                 let cache = MemberCache()
-                let arguments = positional.map { Step(eval: $0) }
+                let appendArguments = Compiler.argumentAppender(positional)
                 return { [self] f in
                     let receiver = try object(f)
                     var values = cache.takeArgumentBuffer()
-                    for a in arguments { values.append(try a.eval(f)) }
+                    try appendArguments(f, &values)
                     let kw = keywords.isEmpty ? [] : try keywords.map { ($0.0, try $0.1(f)) }
                     do {
                         let result = try Members.callMethod(receiver, name, values, kw, session: session, cache: cache, callSite: site)
