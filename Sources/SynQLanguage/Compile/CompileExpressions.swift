@@ -413,6 +413,17 @@ extension Compiler {
             if !isTypeCase {
                 let object = try compileExpr(objectExpr)
                 let cache = MemberCache()
+                if keywords.isEmpty, let direct = CollectionMethods.direct(name, arity: positional.count) {
+                    let first = Step(eval: positional[0]), second = positional.count > 1 ? Step(eval: positional[1]) : nil
+                    return { [self] f in
+                        let receiver = try object(f)
+                        let x = try first.eval(f), y = try second?.eval(f)
+                        if let result = direct(receiver, x, y) { return result }
+                        do {
+                            return try Members.callMethod(receiver, name, y.map { [x, $0] } ?? [x], [], session: session, cache: cache, callSite: site)
+                        } catch { throw self.locate(error, span) }
+                    }
+                }
                 let appendArguments = Compiler.argumentAppender(positional)
                 return { [self] f in
                     let receiver = try object(f)

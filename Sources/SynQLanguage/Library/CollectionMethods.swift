@@ -10,6 +10,30 @@ enum CollectionMethods {
         fatalError("map method on a non-map")
     }
 
+    /// The most frequent collection methods in a form a call site runs without building
+    /// `Arguments`: (receiver, first argument, second argument) -> result, or nil when the
+    /// receiver is another kind (the general method lookup then runs, with its errors). Each
+    /// computes what the method of the same name below does.
+    typealias DirectMethod = (Value, Value, Value?) -> Value?
+
+    static func direct(_ name: String, arity: Int) -> DirectMethod? {
+        switch (name, arity) {
+        case ("get", 1), ("get", 2):
+            return { receiver, key, fallback in
+                guard case .map(let m) = receiver, let k = MapKey(key) else { return nil }
+                return m[k] ?? fallback ?? Value.none
+            }
+        case ("push", 1), ("append", 1):
+            return { receiver, x, _ in
+                guard case .list(let l) = receiver else { return nil }
+                l.items.append(x)
+                return Value.none
+            }
+        default:
+            return nil
+        }
+    }
+
     static func reduce(_ items: [Value], _ f: Value, _ initial: Value?, _ session: Session) throws -> Value {
         var rest = items[...]
         guard var acc = initial ?? rest.popFirst() else { throw SynQError.value("reduce() of an empty list with no initial value") }
