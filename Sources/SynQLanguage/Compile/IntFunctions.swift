@@ -294,11 +294,11 @@ struct IntFunctionCompiler {
     }
 
     /// An operand read without a closure call when it is a local or a literal.
-    private enum Operand {
+    private enum IntOperand {
         case slot(Int), constant(Int), computed(IntEval)
     }
 
-    private func operand(_ e: Expr) throws -> Operand {
+    private func operand(_ e: Expr) throws -> IntOperand {
         if case .int(let k) = e.kind { return .constant(k) }
         if case .name(let name) = e.kind, let slot = local(name) { return .slot(slot) }
         return .computed(try int(e))
@@ -344,7 +344,7 @@ struct IntFunctionCompiler {
         }
     }
 
-    private static func eval(_ operand: Operand) -> IntEval {
+    private static func eval(_ operand: IntOperand) -> IntEval {
         switch operand {
         case .slot(let slot): return IntEval { slots in slots[slot] }
         case .constant(let k): return IntEval { _ in k }
@@ -363,9 +363,9 @@ struct IntFunctionCompiler {
                   let callee = closure.proto.intFunction, callee.isEnabled, callee.arity == n else { throw AbandonIntCall() }
             if flag.isCancelled { throw SynQError.interrupted() }
             let size = callee.slotCount
-            stack.depth += 1
-            guard stack.depth <= stack.depthLimit, stack.top + size <= IntSlotStack.capacity else { throw AbandonIntCall() }
+            guard stack.depth < stack.depthLimit, stack.top + size <= IntSlotStack.capacity else { throw AbandonIntCall() }
             let inner = stack.base + stack.top
+            stack.depth += 1
             stack.top += size
             defer { stack.top -= size; stack.depth -= 1 }
             try bind(inner, slots)
