@@ -66,6 +66,10 @@ extension Compiler {
                     throw self.locate(SynQError.type("range bounds and step must be Ints, not \(Format.typeName(a)) and \(Format.typeName(b))"), span)
                 }
                 guard st != 0 else { throw self.locate(SynQError.value("a range step cannot be 0"), span) }
+                if inclusive, y == (st > 0 ? Int.max : Int.min) {
+                    throw self.locate(SynQError.value("an inclusive range cannot end at the \(st > 0 ? "largest" : "smallest") Int",
+                                                      help: "use an exclusive range (..) or a smaller bound"), span)
+                }
                 return .range(RangeRef(start: x, end: y, step: st, inclusive: inclusive))
             }
 

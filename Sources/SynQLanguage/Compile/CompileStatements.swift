@@ -348,7 +348,9 @@ extension Compiler {
                         case .returned: return .returned
                         default: break
                         }
-                        i += step
+                        let (next, overflow) = i.addingReportingOverflow(step)
+                        if overflow { return .normal }   // the next element lies past the last Int
+                        i = next
                     }
                     return .normal
                 }
