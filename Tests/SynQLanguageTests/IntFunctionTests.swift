@@ -32,6 +32,21 @@ final class IntFunctionTests: XCTestCase {
         XCTAssertNil(intFunction("mean", in: session))
     }
 
+    func testForLoopsOverRangesRunOnTheIntPath() {
+        let session = Session(output: CapturedOutput())
+        XCTAssertEqual(run([
+            "fn squares(n) { var s = 0; for i in 0..n { s += i * i }; s }",
+            "fn down(n) { var s = 0; for i in n..=0 step -3 { s = s * 10 + i }; s }",
+            "fn first_multiple(k, limit) {\n    for i in 1..=limit {\n        if i % k != 0 { continue }\n        return i\n    }\n    return -1\n}",
+            "fn steps(by) { var n = 0; for i in 0..10 step by { n += 1 }; n }",
+            "[squares(10), down(9), first_multiple(7, 30), first_multiple(70, 30), steps(3)]",
+            "steps(0)", "fn top() { var n = 0; for i in 9223372036854775800..=9223372036854775807 { n += 1 }; n }", "top()",
+        ], session: session), ["", "", "", "", "[285, 9630, 7, -1, 4]", "error E010", "", "error E010"])
+        for name in ["squares", "down", "first_multiple"] {
+            XCTAssertEqual(intFunction(name, in: session)?.isEnabled, true, "\(name) runs on the Int path")
+        }
+    }
+
     func testRemainderFollowsTheDivisorsSignAndBooleansShortCircuit() {
         let session = Session(output: CapturedOutput())
         XCTAssertEqual(run([

@@ -2,8 +2,8 @@
 ///
 /// A function qualifies when its parameters are unannotated or `Int`, every local it declares
 /// holds an Int, and its body uses only Int arithmetic (`+ - * %`, unary minus), comparisons,
-/// `and` / `or` / `not`, `if`, `while`, `break`, `continue`, `return`, Int globals, and calls of
-/// top-level functions with positional arguments. A call whose arguments are all Ints then runs
+/// `and` / `or` / `not`, `if`, `while`, `for` over a range, `break`, `continue`, `return`, Int
+/// globals, and calls of top-level functions with positional arguments. A call whose arguments are all Ints then runs
 /// on this form: no `Value` boxes, no frames, no reference counting.
 ///
 /// Such a body cannot change anything outside itself, so whenever it meets what it does not
@@ -204,6 +204,43 @@ struct IntFunctionCompiler {
                     case .returned: return .returned
                     default: continue
                     }
+                }
+                return .normal
+            }
+        case .forLoop(let pattern, let rangeExpr, let body):
+            guard case .binding(let name) = pattern.kind,
+                  case .range(let lowExpr, let highExpr, let inclusive, let stepExpr) = rangeExpr.kind else { throw Outside() }
+            let low = try int(lowExpr), high = try int(highExpr)
+            let step = try stepExpr.map { try int($0) } ?? IntEval { _ in 1 }
+            scopes.append([:])
+            defer { scopes.removeLast() }
+            let slot = declare(name)
+            let steps = try block(body)
+            let flag = compiler.session.interrupt
+            let (span, source) = (stmt.span, compiler.source)
+            return IntExec { slots in
+                var i = try low.run(slots)
+                var end = try high.run(slots)
+                let by = try step.run(slots)
+                // what the general path reports as an error (a zero step, an inclusive end at
+                // the last Int) abandons the call
+                if by == 0 { throw AbandonIntCall() }
+                if inclusive {
+                    let (past, overflow) = end.addingReportingOverflow(by > 0 ? 1 : -1)
+                    if overflow { throw AbandonIntCall() }
+                    end = past
+                }
+                while by > 0 ? i < end : i > end {
+                    if flag.isCancelled { throw Compiler.interrupted(span, source) }
+                    slots[slot] = i
+                    switch try steps.run(slots) {
+                    case .breakLoop: return .normal
+                    case .returned: return .returned
+                    default: break
+                    }
+                    let (next, overflow) = i.addingReportingOverflow(by)
+                    if overflow { return .normal }
+                    i = next
                 }
                 return .normal
             }
